@@ -1,0 +1,157 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "easel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "easel", targets: ["EaselCommand"]),
+        .executable(name: "sdnext-emulator", targets: ["SDNextEmulatorCommand"]),
+        .library(name: "SDNext", targets: ["SDNext"]),
+        .library(name: "SDNextEmulator", targets: ["SDNextEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", exact: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Thin C wrapper over the system's libjpeg(-turbo) and libpng: encoders and header probes.
+        .target(
+            name: "CImageCodec",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+        ),
+        .target(
+            name: "SDNextEmulator",
+            dependencies: [
+                "CImageCodec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SDNextEmulatorCommand",
+            dependencies: [
+                "SDNextEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SDNext",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EaselCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EaselProtocol",
+            dependencies: ["EaselCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EaselSQLite",
+            dependencies: [
+                "EaselCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EaselGeneration",
+            dependencies: [
+                "EaselCore",
+                "SDNext",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EaselRealtime",
+            dependencies: [
+                "EaselCore",
+                "EaselProtocol",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EaselServer",
+            dependencies: [
+                "EaselCore",
+                "EaselProtocol",
+                "EaselSQLite",
+                "EaselGeneration",
+                "EaselRealtime",
+                "SDNext",
+                "SDNextEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EaselCommand",
+            dependencies: [
+                "EaselServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SDNextEmulatorTests",
+            dependencies: [
+                "SDNextEmulator",
+                "CImageCodec",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SDNextTests",
+            dependencies: [
+                "SDNext",
+                "SDNextEmulator",
+                "CImageCodec",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselCoreTests",
+            dependencies: ["EaselCore", "EaselProtocol", "EaselSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselServerTests",
+            dependencies: [
+                "EaselServer",
+                "SDNextEmulator",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
