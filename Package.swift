@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Thin C wrapper over the system's libjpeg(-turbo) and libpng: encoders and header probes.
@@ -58,7 +60,9 @@ let package = Package(
         .target(
             name: "EaselCore",
             dependencies: [
+                "SDNext",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,6 +96,9 @@ let package = Package(
                 "EaselProtocol",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EaselCoreTests",
-            dependencies: ["EaselCore", "EaselProtocol", "EaselSQLite"],
+            dependencies: ["EaselCore", "EaselProtocol", "EaselSQLite", "EaselRealtime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,73 @@
+import ArgumentParser
+import EaselServer
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `easel serve`: the hub, with emulated SD.Next backends when no real one is given.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Easel server.",
+        discussion: "With no --sdnext URL, one emulated SD.Next backend is started (use --emulator N for more).")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8000
+
+    @Option(name: .customLong("sdnext"), help: "SD.Next URL, http://[user:pass@]host:port (repeatable).")
+    var sdnext: [String] = []
+
+    @Option(help: "Start N emulated SD.Next backends in-process (default: 1 when no --sdnext is given).")
+    var emulator: Int?
+
+    @Option(name: .customLong("emulator-step-ms"), help: "Step time of the emulated backends, in milliseconds.")
+    var emulatorStepMilliseconds = 50
+
+    @Option(help: "Folder for the database and images.")
+    var dataDir = "./easel-data"
+
+    @Option(help: "SQLite database file (default: easel.sqlite in the data folder).")
+    var database: String?
+
+    @Option(name: .customLong("poll-interval-ms"), help: "How often a running job's progress is polled (200 or more).")
+    var pollIntervalMilliseconds = 250
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard pollIntervalMilliseconds >= 200 else {
+            throw ValidationError("--poll-interval-ms must be at least 200: SD.Next allows 300 requests a minute")
+        }
+        if let emulator, !(0...64).contains(emulator) { throw ValidationError("--emulator must be between 0 and 64") }
+        guard (1...10_000).contains(emulatorStepMilliseconds) else {
+            throw ValidationError("--emulator-step-ms must be between 1 and 10000")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
+        if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
+    }
+
+    func run() async throws {
+        var configuredLogger = Logger(label: "easel")
+        configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = configuredLogger
+        var configuration = EaselConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.backendURLs = sdnext
+        configuration.emulatorCount = emulator ?? (sdnext.isEmpty ? 1 : 0)
+        configuration.emulator.stepDuration = .milliseconds(emulatorStepMilliseconds)
+        configuration.dataDirectory = dataDir
+        configuration.databasePath = database
+        configuration.worker.pollInterval = .milliseconds(pollIntervalMilliseconds)
+        let server = EaselServer(configuration: configuration, logger: logger) { port in
+            logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

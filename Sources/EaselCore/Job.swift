@@ -1,0 +1,90 @@
+import Foundation
+import SDNext
+
+/// How `generation_complete` and the REST API present a job's images.
+/// `url` (Easel's default) points at Easel's own image route, so subscribers are not sent megabytes of base64;
+/// `base64` and `file_path` keep the origin system's formats for clients that ask for them.
+public enum ReturnFormat: String, Sendable, Codable, CaseIterable {
+    case url
+    case base64
+    case filePath = "file_path"
+}
+
+/// One image a job produced, kept as a file in the data directory.
+public struct StoredImage: Sendable, Equatable, Codable {
+    /// Path relative to the image directory, e.g. `<job id>/0.jpg`.
+    public var fileName: String
+    public var mimeType: String
+    public var byteCount: Int
+
+    public init(fileName: String, mimeType: String, byteCount: Int) {
+        self.fileName = fileName
+        self.mimeType = mimeType
+        self.byteCount = byteCount
+    }
+}
+
+/// What a finished generation left behind.
+public struct JobResult: Sendable, Equatable, Codable {
+    public var images: [StoredImage]
+    /// SD.Next's `info`, parsed from the JSON string it sends.
+    public var generationInfo: JSONValue?
+
+    public init(images: [StoredImage], generationInfo: JSONValue?) {
+        self.images = images
+        self.generationInfo = generationInfo
+    }
+}
+
+/// A queued generation and everything known about it. Rows of the job store hold exactly this.
+public struct Job: Sendable, Equatable {
+    public var id: JobID
+    public var parameters: GenerationParameters
+    public var returnFormat: ReturnFormat
+    public var status: JobStatus
+    /// Higher runs first; equal priorities run in submit order.
+    public var priority: Int
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// How many times a backend has started this job (a restart or lost backend re-queues it).
+    public var attempts: Int
+    /// The backend that ran (or runs) the job.
+    public var backend: String?
+    public var error: String?
+    public var result: JobResult?
+
+    public init(
+        id: JobID = .make(),
+        parameters: GenerationParameters,
+        returnFormat: ReturnFormat = .url,
+        status: JobStatus = .queued,
+        priority: Int = 0,
+        createdAt: Date = Date(),
+        startedAt: Date? = nil,
+        finishedAt: Date? = nil,
+        attempts: Int = 0,
+        backend: String? = nil,
+        error: String? = nil,
+        result: JobResult? = nil
+    ) {
+        self.id = id
+        self.parameters = parameters
+        self.returnFormat = returnFormat
+        self.status = status
+        self.priority = priority
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.attempts = attempts
+        self.backend = backend
+        self.error = error
+        self.result = result
+    }
+
+    /// Seconds from start to finish, when both are known.
+    public var duration: Double? {
+        guard let startedAt, let finishedAt else { return nil }
+        return finishedAt.timeIntervalSince(startedAt)
+    }
+}

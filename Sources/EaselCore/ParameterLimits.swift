@@ -1,0 +1,75 @@
+import Foundation
+
+/// Bounds a job's parameters must respect before it is queued. The origin only logged warnings and let SD.Next
+/// fail (or run out of memory) later; rejecting at submit keeps bad jobs out of the queue.
+public struct ParameterLimits: Sendable, Equatable {
+    /// Longest accepted prompt or negative prompt, in characters.
+    public var maxPromptLength = 4_000
+    /// Sampling steps per pass.
+    public var steps = 1...150
+    /// Image width and height in pixels; each must also be a multiple of 8 (SD's VAE scale factor).
+    public var dimension = 64...2048
+    /// Largest width × height, so one job cannot ask for more pixels than a GPU holds.
+    public var maxPixels = 2048 * 2048
+    /// Images per batch.
+    public var batchSize = 1...8
+    /// Batches per job.
+    public var iterations = 1...16
+    /// Classifier-free guidance scale.
+    public var cfgScale = 1.0...30.0
+    /// Denoising strength, when given.
+    public var denoisingStrength = 0.0...1.0
+    /// Longest sampler name.
+    public var maxSamplerNameLength = 64
+
+    public init() {}
+}
+
+/// One rejected parameter: which field and why, so the API can answer 422 naming it.
+public struct ParameterError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+extension GenerationParameters {
+    /// Checks every field against `limits`; returns all problems, in field order.
+    public func problems(under limits: ParameterLimits = ParameterLimits()) -> [ParameterError] {
+        var problems: [ParameterError] = []
+        func check(_ ok: Bool, _ field: String, _ message: @autoclosure () -> String) {
+            if !ok { problems.append(ParameterError(field: field, message: message())) }
+        }
+        let trimmed = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
+        check(!trimmed.isEmpty, "prompt", "must not be empty")
+        check(prompt.count <= limits.maxPromptLength, "prompt", "must be at most \(limits.maxPromptLength) characters")
+        check((negativePrompt?.count ?? 0) <= limits.maxPromptLength, "negative_prompt",
+              "must be at most \(limits.maxPromptLength) characters")
+        check(limits.steps.contains(steps), "steps", "must be between \(limits.steps.lowerBound) and \(limits.steps.upperBound)")
+        let name = samplerName.trimmingCharacters(in: .whitespaces)
+        check(!name.isEmpty && samplerName.count <= limits.maxSamplerNameLength, "sampler_name",
+              "must be a sampler name of 1 to \(limits.maxSamplerNameLength) characters")
+        check(cfgScale.isFinite && limits.cfgScale.contains(cfgScale), "cfg_scale",
+              "must be between \(limits.cfgScale.lowerBound) and \(limits.cfgScale.upperBound)")
+        for (field, value) in [("width", width), ("height", height)] {
+            check(limits.dimension.contains(value) && value % 8 == 0, field,
+                  "must be a multiple of 8 between \(limits.dimension.lowerBound) and \(limits.dimension.upperBound)")
+        }
+        check(width * height <= limits.maxPixels, "width", "width × height must be at most \(limits.maxPixels) pixels")
+        check(seed >= -1 && seed <= Int(UInt32.max), "seed", "must be -1 (random) or between 0 and \(UInt32.max)")
+        check(limits.batchSize.contains(batchSize), "batch_size",
+              "must be between \(limits.batchSize.lowerBound) and \(limits.batchSize.upperBound)")
+        check(limits.iterations.contains(nIter), "n_iter",
+              "must be between \(limits.iterations.lowerBound) and \(limits.iterations.upperBound)")
+        if let denoisingStrength {
+            check(denoisingStrength.isFinite && limits.denoisingStrength.contains(denoisingStrength), "denoising_strength",
+                  "must be between \(limits.denoisingStrength.lowerBound) and \(limits.denoisingStrength.upperBound)")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,46 @@
+import EaselCore
+import Foundation
+import SDNext
+import Synchronization
+
+/// One SD.Next server Easel sends work to. SD.Next runs one generation at a time and its progress is global,
+/// so a backend runs exactly one Easel job at a time; `currentJob` is what makes its progress belong to a job.
+public final class Backend: Sendable {
+    /// What the REST API reports about a backend.
+    public struct Status: Sendable, Equatable {
+        /// nil until the first health check.
+        public var healthy: Bool?
+        public var lastError: String?
+        public var currentJob: JobID?
+        public var completedJobs = 0
+        public var lastCheckedAt: Date?
+    }
+
+    /// The server's address without credentials; also the backend's name in job records.
+    public let url: String
+    public let client: SDNextClient
+    private let state = Mutex(Status())
+
+    public init(client: SDNextClient) {
+        self.client = client
+        self.url = client.configuration.baseURL
+    }
+
+    public var status: Status { state.withLock { $0 } }
+
+    func recordHealth(_ healthy: Bool, error: String? = nil) {
+        state.withLock { state in
+            state.healthy = healthy
+            state.lastError = error
+            state.lastCheckedAt = Date()
+        }
+    }
+
+    func setCurrentJob(_ jobID: JobID?) {
+        state.withLock { $0.currentJob = jobID }
+    }
+
+    func recordCompletion() {
+        state.withLock { $0.completedJobs += 1 }
+    }
+}

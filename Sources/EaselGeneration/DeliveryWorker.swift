@@ -1,0 +1,84 @@
+import EaselCore
+import Foundation
+import Logging
+import SDNext
+import ServiceLifecycle
+
+/// The seed's DeliveryWorker: one loop per backend, each running one job at a time, woken by a submit rather than
+/// by polling the database. Highest priority first, oldest first within a priority. A backend that does not answer
+/// is skipped (it claims nothing) while the others serve.
+public struct DeliveryWorker: Service {
+    /// Tuning with documented defaults.
+    public struct Configuration: Sendable {
+        /// How often a running job's progress is polled. Default 250 ms, under SD.Next's 300 requests/min limit.
+        public var pollInterval: Duration = .milliseconds(250)
+        /// How often an interrupt is re-sent while a cancelled job's generation has not returned. Default 1 s.
+        public var interruptInterval: Duration = .seconds(1)
+        /// Longest wait between health checks of an unreachable backend. Default 10 s.
+        public var maxHealthBackoff: Duration = .seconds(10)
+        /// Starts a job may have; a job whose backend vanished is re-queued until then. Default 2.
+        public var maxAttempts = 2
+        public init() {}
+    }
+
+    let backends: [Backend]
+    let service: GenerationService
+    let configuration: Configuration
+    let logger: Logger
+
+    public init(backends: [Backend], service: GenerationService, configuration: Configuration, logger: Logger) {
+        self.backends = backends
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for backend in backends {
+                group.addTask { await serve(backend) }
+            }
+        }
+    }
+
+    private func serve(_ backend: Backend) async {
+        let logger = self.logger.with("backend", backend.url)
+        await cancelWhenGracefulShutdown {
+            var backoff = Duration.milliseconds(500)
+            while !Task.isCancelled {
+                let seen = service.wakeUp.generation
+                guard await checkHealth(of: backend, logger: logger) else {
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, configuration.maxHealthBackoff)
+                    continue
+                }
+                backoff = .milliseconds(500)
+                do {
+                    guard let job = try await service.store.claimNext(backend: backend.url, at: Date()) else {
+                        await service.wakeUp.wait(after: seen)
+                        continue
+                    }
+                    await JobRun(job: job, backend: backend, worker: self, logger: logger.with("job", job.id.rawValue)).run()
+                } catch {
+                    logger.error("job store failed", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: backoff)
+                }
+            }
+        }
+    }
+
+    private func checkHealth(of backend: Backend, logger: Logger) async -> Bool {
+        do {
+            _ = try await backend.client.version()
+            if backend.status.healthy != true { logger.info("backend is available") }
+            backend.recordHealth(true)
+            return true
+        } catch {
+            if backend.status.healthy != false {
+                logger.warning("backend is unreachable", metadata: ["error": "\(error)"])
+            }
+            backend.recordHealth(false, error: "\(error)")
+            return false
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import EaselCore
+import Foundation
+import SDNext
+
+/// The seed's JobMonitor: while its job holds a backend it polls SD.Next's global `/sdapi/v1/progress` and
+/// publishes a `progress_update` whenever progress, step or status changed. It is a child task beside the
+/// generation call and is cancelled when that call returns, so it can never outlive its job (the origin's G9).
+struct JobMonitor {
+    let client: SDNextClient
+    let jobID: JobID
+    let events: JobEventBus
+    let interval: Duration
+
+    /// Polls until cancelled; returns the tracker with everything it observed.
+    func run(tracker initial: ProgressTracker, published initialState: JobProgressState) async -> ProgressTracker {
+        var tracker = initial
+        var published = initialState
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return tracker
+            }
+            guard let snapshot = try? await client.progress(skipCurrentImage: true), !Task.isCancelled else { continue }
+            let progress = tracker.observe(snapshot)
+            let state = JobProgressState(
+                status: .processing, fraction: progress.fraction, currentStep: progress.currentStep,
+                totalSteps: progress.totalSteps, etaSeconds: progress.etaSeconds)
+            if state.fraction != published.fraction || state.currentStep != published.currentStep
+                || state.status != published.status {
+                events.publish(.progress(state), for: jobID)
+                published = state
+            }
+        }
+    }
+}

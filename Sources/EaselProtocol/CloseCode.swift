@@ -1,0 +1,14 @@
+/// Close codes the server uses, with the reason text it sends. Codes from 4000 are private-use
+/// (RFC 6455 §7.4.2); a client should reconnect after the ones marked retryable.
+public struct CloseCode: Sendable, Equatable {
+    public let code: UInt16
+    public let reason: String
+    public let isRetryable: Bool
+
+    /// The server is shutting down; reconnect to another node or later.
+    public static let goingAway = CloseCode(code: 1001, reason: "server shutting down", isRetryable: true)
+    /// The client sent a frame larger than the inbound limit.
+    public static let messageTooBig = CloseCode(code: 1009, reason: "message too big", isRetryable: false)
+    /// The client does not read fast enough: its queue of undelivered lifecycle messages overflowed.
+    public static let slowConsumer = CloseCode(code: 4008, reason: "slow consumer", isRetryable: true)
+}

@@ -1,0 +1,33 @@
+/// A complaint about something a client sent. The server answers with an `error` message and keeps the
+/// connection open (the origin silently ignored bad input, or dropped the connection).
+public struct ProtocolError: Error, Sendable, Equatable {
+    /// Machine-readable reason, sent as `data.code`.
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The frame is not JSON.
+        public static let invalidJSON = Code(rawValue: "invalid_json")
+        /// The JSON is not an object with a string `type`.
+        public static let invalidMessage = Code(rawValue: "invalid_message")
+        /// `type` names no message the server knows.
+        public static let unknownType = Code(rawValue: "unknown_type")
+        /// `job_ids` is not null or a list of job id strings.
+        public static let invalidJobIDs = Code(rawValue: "invalid_job_ids")
+        /// Some subscribed ids name no job the server knows; they stay subscribed in case a job appears.
+        public static let unknownJobs = Code(rawValue: "unknown_jobs")
+        /// A binary frame; the protocol is JSON text.
+        public static let unsupportedFrame = Code(rawValue: "unsupported_frame")
+    }
+
+    public let code: Code
+    public let message: String
+    /// The `type` of the request this answers, when it had one.
+    public let requestType: String?
+
+    public init(_ code: Code, _ message: String, requestType: String? = nil) {
+        self.code = code
+        self.message = message
+        self.requestType = requestType
+    }
+}

@@ -1,0 +1,115 @@
+import EaselCore
+import Foundation
+import SDNext
+
+/// Every message the server sends on the progress socket. The envelope `{type, timestamp, data}` and the data keys
+/// are the origin system's, so its clients work unchanged; every key is present, `null` when it has no value.
+/// Easel adds `seq` to job events, and the message types `unsubscription_confirmed`, `pong` and `error`.
+public enum ServerMessage: Sendable, Equatable {
+    case connected(connectionID: String)
+    case subscriptionConfirmed(jobIDs: [String]?)
+    case unsubscriptionConfirmed(jobIDs: [String]?)
+    case pong(echo: JSONValue?)
+    case error(ProtocolError)
+    case job(JobEvent)
+
+    /// The `type` field.
+    public var type: String {
+        switch self {
+        case .connected: "connected"
+        case .subscriptionConfirmed: "subscription_confirmed"
+        case .unsubscriptionConfirmed: "unsubscription_confirmed"
+        case .pong: "pong"
+        case .error: "error"
+        case .job(let event):
+            switch event.kind {
+            case .started: "generation_started"
+            case .progress: "progress_update"
+            case .completed: "generation_complete"
+            }
+        }
+    }
+
+    /// True for progress updates, which a slow connection may coalesce (only the latest matters).
+    public var isCoalescable: Bool {
+        if case .job(let event) = self, case .progress = event.kind { return true }
+        return false
+    }
+
+    /// The whole frame, as UTF-8 JSON text.
+    public func encoded(at date: Date = Date()) -> String {
+        let timestamp: Date
+        if case .job(let event) = self { timestamp = event.timestamp } else { timestamp = date }
+        let envelope = Envelope(type: type, timestamp: WireTimestamp.string(from: timestamp), data: MessageData(message: self))
+        let data = (try? Self.encoder.encode(envelope)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+private struct Envelope: Encodable {
+    let type: String
+    let timestamp: String
+    let data: MessageData
+}
+
+/// Encodes the `data` object of each message type with all of its keys.
+private struct MessageData: Encodable {
+    let message: ServerMessage
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var data = encoder.container(keyedBy: Key.self)
+        switch message {
+        case .connected(let connectionID):
+            try data.encode(connectionID, forKey: Key("connection_id"))
+            try data.encode("Connected to progress monitoring", forKey: Key("message"))
+        case .subscriptionConfirmed(let jobIDs), .unsubscriptionConfirmed(let jobIDs):
+            try data.encode(jobIDs, forKey: Key("job_ids"))
+        case .pong(let echo):
+            try data.encode(echo, forKey: Key("echo"))
+        case .error(let error):
+            try data.encode(error.code.rawValue, forKey: Key("code"))
+            try data.encode(error.message, forKey: Key("message"))
+            try data.encode(error.requestType, forKey: Key("request_type"))
+        case .job(let event):
+            try data.encode(event.jobID.rawValue, forKey: Key("job_id"))
+            try data.encode(event.seq, forKey: Key("seq"))
+            try encode(event.kind, into: &data)
+        }
+    }
+
+    private func encode(_ kind: JobEventKind, into data: inout KeyedEncodingContainer<Key>) throws {
+        switch kind {
+        case .started(let parameters):
+            try data.encode(parameters, forKey: Key("params"))
+            try data.encode(Double?.none, forKey: Key("estimated_duration"))
+        case .progress(let progress):
+            try data.encode(progress.fraction, forKey: Key("progress"))
+            try data.encode(progress.status.rawValue, forKey: Key("status"))
+            try data.encode(progress.currentStep, forKey: Key("current_step"))
+            try data.encode(progress.totalSteps, forKey: Key("total_steps"))
+            try data.encode(progress.etaSeconds.map { ($0 * 100).rounded() / 100 }, forKey: Key("eta_seconds"))
+            try data.encode(String?.none, forKey: Key("preview_image"))
+            try data.encode(progress.errorMessage, forKey: Key("error_message"))
+        case .completed(let completion):
+            try data.encode(completion.status.rawValue, forKey: Key("status"))
+            try data.encode(completion.images.isEmpty ? nil : completion.images, forKey: Key("images"))
+            try data.encode(completion.errorMessage, forKey: Key("error_message"))
+            try data.encode(completion.totalDuration.map { ($0 * 1000).rounded() / 1000 }, forKey: Key("total_duration"))
+            try data.encode(completion.generationInfo, forKey: Key("generation_info"))
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import EaselCore
+import EaselProtocol
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Answers "what is the current state of this job?" for subscribers that arrive late: the events that bring a
+/// client up to date (for a live job its history; for an old job, events rebuilt from the store), or nil when no
+/// such job exists.
+public typealias JobSnapshotSource = @Sendable (JobID) async -> [JobEvent]?
+
+/// The seed's WebSocketService: it takes every job event from the bus, encodes it once, and lets the
+/// `ConnectionManager` route the same bytes to every subscriber. It also runs each socket's session.
+public struct WebSocketService: Service {
+    public let manager: ConnectionManager
+    let bus: JobEventBus
+    let snapshots: JobSnapshotSource
+    let logger: Logger
+
+    public init(bus: JobEventBus, manager: ConnectionManager, snapshots: @escaping JobSnapshotSource, logger: Logger) {
+        self.bus = bus
+        self.manager = manager
+        self.snapshots = snapshots
+        self.logger = logger
+    }
+
+    /// Delivers events until shutdown, then asks every socket to close with "going away".
+    public func run() async {
+        for await event in bus.subscribe().cancelOnGracefulShutdown() {
+            manager.broadcast(event, frame: Self.frame(for: event))
+        }
+        manager.closeAll(.goingAway)
+    }
+
+    static func frame(for event: JobEvent) -> ByteBuffer {
+        ByteBuffer(string: ServerMessage.job(event).encoded())
+    }
+}

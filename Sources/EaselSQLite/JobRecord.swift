@@ -1,0 +1,98 @@
+import EaselCore
+import Foundation
+import GRDB
+
+/// A `job` table row. Parameters and results are JSON text so the schema need not follow every field.
+struct JobRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "job"
+
+    var id: String
+    var prompt: String
+    var params: String
+    var returnFormat: String
+    var status: String
+    var priority: Int
+    var createdAt: Date
+    var startedAt: Date?
+    var finishedAt: Date?
+    var attempts: Int
+    var backend: String?
+    var error: String?
+    var result: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, prompt, params
+        case returnFormat = "return_format"
+        case status, priority
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case attempts, backend, error, result
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    init(_ job: Job) throws {
+        id = job.id.rawValue
+        prompt = job.parameters.prompt
+        params = String(decoding: try Self.encoder.encode(job.parameters), as: UTF8.self)
+        returnFormat = job.returnFormat.rawValue
+        status = job.status.rawValue
+        priority = job.priority
+        createdAt = job.createdAt
+        startedAt = job.startedAt
+        finishedAt = job.finishedAt
+        attempts = job.attempts
+        backend = job.backend
+        error = job.error
+        result = try job.result.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
+    }
+
+    func job() throws -> Job {
+        let decoder = JSONDecoder()
+        return Job(
+            id: JobID(rawValue: id),
+            parameters: try decoder.decode(GenerationParameters.self, from: Data(params.utf8)),
+            returnFormat: ReturnFormat(rawValue: returnFormat) ?? .url,
+            status: JobStatus(rawValue: status) ?? JobStatus(normalizing: status),
+            priority: priority,
+            createdAt: createdAt,
+            startedAt: startedAt,
+            finishedAt: finishedAt,
+            attempts: attempts,
+            backend: backend,
+            error: error,
+            result: try result.map { try decoder.decode(JobResult.self, from: Data($0.utf8)) }
+        )
+    }
+}
+
+extension JobRecord {
+    /// Append-only schema history; never edit a migration that has shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: job table") { db in
+            try db.create(table: "job") { table in
+                table.column("id", .text).primaryKey()
+                table.column("prompt", .text).notNull()
+                table.column("params", .text).notNull()
+                table.column("return_format", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("priority", .integer).notNull().defaults(to: 0)
+                table.column("created_at", .datetime).notNull()
+                table.column("started_at", .datetime)
+                table.column("finished_at", .datetime)
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("backend", .text)
+                table.column("error", .text)
+                table.column("result", .text)
+            }
+            try db.create(index: "job_queue", on: "job", columns: ["status", "priority", "created_at"])
+        }
+        return migrator
+    }
+}

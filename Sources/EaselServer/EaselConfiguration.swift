@@ -1,0 +1,45 @@
+import EaselCore
+import EaselGeneration
+import Foundation
+import Logging
+import SDNextEmulator
+
+/// Everything `easel serve` can be told, with the defaults a first run needs.
+public struct EaselConfiguration: Sendable {
+    /// Address to listen on. Default 127.0.0.1.
+    public var host = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one. Default 8000.
+    public var port = 8000
+    /// SD.Next servers to run jobs on, each `http(s)://[user:pass@]host:port`. Default none.
+    public var backendURLs: [String] = []
+    /// How many emulated SD.Next backends to start in-process (the demo default when no URL is given). Default 0.
+    public var emulatorCount = 0
+    /// Settings for those emulators; their port is always chosen by the system.
+    public var emulator = EmulatorConfiguration(port: 0)
+    /// Folder for the database (unless `databasePath` says otherwise) and the images. Default `./easel-data`.
+    public var dataDirectory = "./easel-data"
+    /// SQLite file; nil means `<dataDirectory>/easel.sqlite`.
+    public var databasePath: String?
+    /// Worker tuning: poll interval, interrupt interval, attempts.
+    public var worker = DeliveryWorker.Configuration()
+    /// Bounds on generation parameters.
+    public var limits = ParameterLimits()
+    /// How `generation_complete` presents images when a request does not say. Default `url`.
+    public var defaultReturnFormat = ReturnFormat.url
+    /// Largest WebSocket message a client may send. Default 64 KiB.
+    public var maxInboundMessageSize = 64 * 1024
+    /// Per-connection budget of undelivered lifecycle messages before a slow client is closed. Default 1 MiB.
+    public var maxOutboxBytes = 1 << 20
+    /// Shortest poll interval allowed: SD.Next limits a client to 300 requests a minute per route.
+    public static let minimumPollInterval = Duration.milliseconds(200)
+
+    public init() {}
+
+    var resolvedDatabasePath: String {
+        databasePath ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("easel.sqlite").path
+    }
+
+    var imageDirectory: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("images", isDirectory: true)
+    }
+}

@@ -1,0 +1,45 @@
+import EaselCore
+import EaselGeneration
+import EaselRealtime
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import SDNext
+
+/// Every route Easel serves: the REST API and the progress socket under both `/api/v1` and `/v1` (the origin's
+/// two mounts), `/health`, and the HTML test client at `/`.
+enum EaselRouter {
+    typealias Context = BasicWebSocketRequestContext
+
+    static func build(
+        service: GenerationService, backends: [Backend], webSocket: WebSocketService, configuration: EaselConfiguration
+    ) -> Router<Context> {
+        let router = Router(context: Context.self)
+        // The test client also works opened from disk (origin "null"), so answer cross-origin requests.
+        router.add(middleware: CORSMiddleware(allowOrigin: .originBased, allowMethods: [.get, .post, .delete, .head, .options]))
+        router.add(middleware: ErrorMiddleware())
+        router.get("/health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
+        router.get("/") { _, _ in try testClientPage() }
+        let generation = GenerationController<Context>(
+            service: service, backends: backends, defaultReturnFormat: configuration.defaultReturnFormat)
+        let maxMessageSize = configuration.maxInboundMessageSize
+        for prefix in ["/api/v1", "/v1"] {
+            let group = router.group(RouterPath(prefix))
+            generation.addRoutes(to: group)
+            group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
+            router.ws("\(prefix)/ws/progress") { inbound, outbound, _ in
+                await webSocket.session(inbound: inbound, outbound: outbound, maxMessageSize: maxMessageSize)
+            }
+        }
+        return router
+    }
+
+    private static func testClientPage() throws -> Response {
+        guard let url = Bundle.module.url(forResource: "websocket_test_client", withExtension: "html", subdirectory: "Resources"),
+              let data = try? Data(contentsOf: url)
+        else { throw APIError.notFound("The test client page is not installed") }
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,84 @@
+import EaselCore
+import EaselGeneration
+import EaselRealtime
+import EaselSQLite
+import Foundation
+import Hummingbird
+import Logging
+import SDNext
+import SDNextEmulator
+import ServiceLifecycle
+
+/// The whole hub as one service: in-process emulators (if asked for), the job store, the delivery worker, the
+/// WebSocket service and the HTTP server. `run()` returns after a graceful shutdown with nothing left running.
+public struct EaselServer: Service {
+    let configuration: EaselConfiguration
+    let logger: Logger
+    let onListening: @Sendable (Int) async -> Void
+
+    /// - Parameter onListening: called with the HTTP port once the server accepts connections.
+    public init(configuration: EaselConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try await withThrowingTaskGroup(of: Void.self) { emulators in
+            let ports = AsyncStream.makeStream(of: Int.self)
+            for index in 0..<configuration.emulatorCount {
+                let emulator = SDNextEmulator(
+                    configuration: configuration.emulator, logger: logger.with("emulator", "\(index + 1)"),
+                    onListening: { ports.continuation.yield($0) })
+                emulators.addTask { try await emulator.run() }
+            }
+            var urls = configuration.backendURLs
+            var iterator = ports.stream.makeAsyncIterator()
+            for _ in 0..<configuration.emulatorCount {
+                guard let port = await iterator.next() else { return }
+                urls.append("http://127.0.0.1:\(port)")
+            }
+            try await runHub(backendURLs: urls)
+            emulators.cancelAll()
+        }
+    }
+
+    private func runHub(backendURLs: [String]) async throws {
+        let store = try SQLiteJobStore(path: configuration.resolvedDatabasePath)
+        let recovered = try await store.recoverInterrupted(maxAttempts: configuration.worker.maxAttempts, at: Date())
+        if !recovered.requeued.isEmpty || !recovered.failed.isEmpty {
+            logger.notice("recovered jobs left running by the last stop", metadata: [
+                "requeued": "\(recovered.requeued.count)", "failed": "\(recovered.failed.count)",
+            ])
+        }
+        let backends = try backendURLs.map { Backend(client: SDNextClient(configuration: try SDNextConfiguration(url: $0))) }
+        let service = GenerationService(
+            store: store, events: JobEventBus(), images: try ImageStore(directory: configuration.imageDirectory),
+            limits: configuration.limits, wakeUp: WakeSignal(), cancellations: CancellationRegistry())
+        let webSocket = WebSocketService(
+            bus: service.events, manager: ConnectionManager(maxLifecycleBytes: configuration.maxOutboxBytes),
+            snapshots: { await service.snapshot(of: $0) }, logger: logger)
+        let worker = DeliveryWorker(backends: backends, service: service, configuration: configuration.worker, logger: logger)
+        let application = buildApplication(service: service, backends: backends, webSocket: webSocket)
+        logger.info("backends", metadata: ["urls": "\(backendURLs.joined(separator: ", "))"])
+        let group = ServiceGroup(configuration: .init(services: [
+            .init(service: worker), .init(service: webSocket), .init(service: application),
+        ], logger: logger))
+        try await group.run()
+    }
+
+    private func buildApplication(service: GenerationService, backends: [Backend], webSocket: WebSocketService) -> some ApplicationProtocol {
+        let router = EaselRouter.build(
+            service: service, backends: backends, webSocket: webSocket, configuration: configuration)
+        let onListening = self.onListening
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(ws: .init(maxFrameSize: configuration.maxInboundMessageSize))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Easel"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}

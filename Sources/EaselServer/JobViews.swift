@@ -1,0 +1,134 @@
+import EaselCore
+import EaselGeneration
+import EaselProtocol
+import Foundation
+import SDNext
+
+/// The REST API's JSON shapes, keyed as the origin's responses were (every key present, `null` when empty), so
+/// its clients and UI read them unchanged.
+struct JobViews {
+    let service: GenerationService
+
+    private func time(_ date: Date?) -> JSONValue {
+        date.map { .string(WireTimestamp.string(from: $0)) } ?? .null
+    }
+
+    private func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+
+    private func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
+
+    private func number(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
+
+    private func parameters(_ parameters: GenerationParameters) -> JSONValue {
+        let data = (try? JSONEncoder().encode(parameters)) ?? Data()
+        return (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
+    }
+
+    /// `SDNextGenerationResult`: what `generate` returns and what a job's `result` holds.
+    func result(of job: Job, completion: JobCompletion) -> JSONValue {
+        .object([
+            "job_id": .string(job.id.rawValue),
+            "status": .string(completion.status.rawValue),
+            "images": completion.images.isEmpty ? .null : .array(completion.images.map(JSONValue.string)),
+            "progress": .number(completion.status == .completed ? 1 : 0),
+            "error_message": text(completion.errorMessage),
+            "generation_info": completion.generationInfo ?? .null,
+        ])
+    }
+
+    /// `GET generation/jobs/{id}` → `{"delivery": ...}`.
+    func delivery(_ job: Job) -> JSONValue {
+        .object([
+            "id": .string(job.id.rawValue),
+            "prompt": .string(job.parameters.prompt),
+            "mode": .string("sdnext"),
+            "params": .object([
+                "generation_params": parameters(job.parameters),
+                "mode": .string("deferred"),
+                "save_images": .bool(true),
+                "return_format": .string(job.returnFormat.rawValue),
+                "backend": .string("sdnext"),
+            ]),
+            "status": .string(job.status.rawValue),
+            "result": job.status.isTerminal ? result(of: job, completion: service.completion(for: job)) : .null,
+            "created_at": time(job.createdAt),
+            "started_at": time(job.startedAt),
+            "finished_at": time(job.finishedAt),
+            "priority": number(job.priority),
+            "attempts": number(job.attempts),
+            "backend_url": text(job.backend),
+            "error": text(job.error),
+        ])
+    }
+
+    /// One entry of `GET generation/jobs/active`; `progress` is 0..100 there, as in the origin, but live.
+    func activeJob(_ job: Job) -> JSONValue {
+        let live = service.events.history(of: job.id)?.progress
+        var params = parameters(job.parameters)
+        if case .object(var fields) = params {
+            fields["backend"] = .string("sdnext")
+            params = .object(fields)
+        }
+        return .object([
+            "id": .string(job.id.rawValue),
+            "jobId": .string(job.id.rawValue),
+            "prompt": .string(job.parameters.prompt),
+            "status": .string(job.status.rawValue),
+            "progress": .number(((live?.fraction ?? 0) * 100 * 10).rounded() / 10),
+            "current_step": number(live?.currentStep),
+            "total_steps": number(live?.totalSteps),
+            "eta_seconds": number(live?.etaSeconds),
+            "message": text(live?.errorMessage),
+            "error": text(job.error),
+            "params": params,
+            "priority": number(job.priority),
+            "attempts": number(job.attempts),
+            "backend_url": text(job.backend),
+            "created_at": time(job.createdAt),
+            "startTime": time(job.startedAt ?? job.createdAt),
+            "finished_at": time(job.finishedAt),
+            "result": .null,
+        ])
+    }
+
+    /// One entry of `GET generation/results`.
+    func resultSummary(_ job: Job) -> JSONValue {
+        let urls = (job.result?.images ?? []).indices.map { JSONValue.string(ImageRoutes.url(of: job.id, index: $0)) }
+        let parameters = job.parameters
+        return .object([
+            "id": .string(job.id.rawValue),
+            "job_id": .string(job.id.rawValue),
+            "prompt": .string(parameters.prompt),
+            "negative_prompt": text(parameters.negativePrompt),
+            "status": .string(job.status.rawValue),
+            "image_url": urls.first ?? .null,
+            "image_urls": .array(urls),
+            "thumbnail_url": .null,
+            "width": number(parameters.width),
+            "height": number(parameters.height),
+            "steps": number(parameters.steps),
+            "cfg_scale": .number(parameters.cfgScale),
+            "seed": number(parameters.seed),
+            "created_at": time(job.createdAt),
+            "finished_at": time(job.finishedAt),
+            "generation_info": job.result?.generationInfo ?? .null,
+            "rating": .null,
+            "is_favorite": .bool(false),
+            "rating_updated_at": .null,
+            "favorite_updated_at": .null,
+        ])
+    }
+
+    /// One entry of `GET generation/backends`.
+    func backend(_ backend: Backend) -> JSONValue {
+        let status = backend.status
+        return .object([
+            "url": .string(backend.url),
+            "healthy": status.healthy.map(JSONValue.bool) ?? .null,
+            "current_job": text(status.currentJob?.rawValue),
+            "completed_jobs": number(status.completedJobs),
+            "last_error": text(status.lastError),
+            "last_checked_at": time(status.lastCheckedAt),
+        ])
+    }
+}

@@ -1,0 +1,58 @@
+import EaselCore
+import EaselGeneration
+import Foundation
+import Hummingbird
+import SDNext
+
+/// Finished jobs and their images: the origin's `generation/results*` routes, plus one route per image,
+/// which is what `generation_complete` points at by default.
+struct ResultsController<Context: RequestContext> {
+    let service: GenerationService
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("generation/results", use: list)
+        group.get("generation/results/:id/download", use: download)
+        group.get("generation/results/:id/images/:index", use: image)
+        group.delete("generation/results/:id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> JSONResponse {
+        let limit = try GenerationController<Context>.limit(request, default: 20, range: 1...100)
+        let offset = try GenerationController<Context>.limit(request, default: 0, range: 0...Int(Int32.max), name: "offset")
+        let jobs = try await service.store.completedJobs(limit: limit, offset: offset)
+        return JSONResponse(.array(jobs.map(JobViews(service: service).resultSummary)))
+    }
+
+    @Sendable func download(_ request: Request, context: Context) async throws -> Response {
+        try await imageResponse(context, index: 0, attachment: true)
+    }
+
+    @Sendable func image(_ request: Request, context: Context) async throws -> Response {
+        guard let index = context.parameters.get("index", as: Int.self) else { throw APIError.notFound("Image not found") }
+        return try await imageResponse(context, index: index, attachment: false)
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = try GenerationController<Context>.jobID(context)
+        guard try await service.store.deleteFinished(id) != nil else { throw APIError.notFound("Result not found") }
+        try service.images.deleteImages(of: id)
+        return Response(status: .noContent)
+    }
+
+    private func imageResponse(_ context: Context, index: Int, attachment: Bool) async throws -> Response {
+        let id = try GenerationController<Context>.jobID(context)
+        guard let job = try await service.store.job(id), job.status == .completed else {
+            throw APIError.notFound("Result not found")
+        }
+        guard let images = job.result?.images, images.indices.contains(index),
+              let data = try? service.images.data(of: images[index])
+        else { throw APIError.notFound("Result asset is unavailable") }
+        let stored = images[index]
+        var headers: HTTPFields = [.contentType: stored.mimeType, .contentLength: "\(data.count)"]
+        if attachment {
+            let name = "\(id.rawValue)-\(index).\(stored.fileName.split(separator: ".").last ?? "img")"
+            headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

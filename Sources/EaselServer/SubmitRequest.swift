@@ -1,0 +1,95 @@
+import EaselCore
+import Foundation
+import Hummingbird
+
+/// A generation request as the origin's API took it: parameters in the JSON body, delivery options in the query
+/// (`backend`, `mode`, `save_images`, `return_format`), plus Easel's `priority`. Every problem becomes a 422 that
+/// names its field.
+struct SubmitRequest {
+    var parameters: GenerationParameters
+    var returnFormat: ReturnFormat
+    var priority: Int
+
+    /// Largest accepted request body.
+    static let maxBodySize = 256 * 1024
+    static let priorities = -100...100
+
+    static func parse(_ request: inout Request, defaultReturnFormat: ReturnFormat) async throws -> SubmitRequest {
+        let query = request.uri.queryParameters
+        var problems: [ParameterError] = []
+        if let backend = query["backend"].map(String.init), backend != "sdnext" {
+            problems.append(ParameterError(field: "backend", message: "unknown backend \"\(backend)\"; Easel serves \"sdnext\""))
+        }
+        if let mode = query["mode"].map(String.init), !["immediate", "deferred"].contains(mode) {
+            problems.append(ParameterError(field: "mode", message: "must be \"immediate\" or \"deferred\""))
+        }
+        if let save = query["save_images"].map(String.init), Bool(save.lowercased()) == nil {
+            problems.append(ParameterError(field: "save_images", message: "must be true or false"))
+        }
+        var returnFormat = defaultReturnFormat
+        if let format = query["return_format"].map(String.init) {
+            if let parsed = ReturnFormat(rawValue: format) {
+                returnFormat = parsed
+            } else {
+                problems.append(ParameterError(field: "return_format", message: "must be one of url, base64, file_path"))
+            }
+        }
+        var priority = 0
+        if let text = query["priority"].map(String.init) {
+            if let value = Int(text), priorities.contains(value) {
+                priority = value
+            } else {
+                problems.append(ParameterError(
+                    field: "priority", message: "must be an integer between \(priorities.lowerBound) and \(priorities.upperBound)"))
+            }
+        }
+        guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
+        let parameters = try await decodeParameters(&request)
+        return SubmitRequest(parameters: parameters, returnFormat: returnFormat, priority: priority)
+    }
+
+    private static func decodeParameters(_ request: inout Request) async throws -> GenerationParameters {
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodySize)
+        } catch {
+            throw APIError(.contentTooLarge, "Request body is larger than \(maxBodySize) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(GenerationParameters.self, from: Data(buffer: body))
+        } catch let error as DecodingError {
+            throw APIError.invalid([problem(in: error)])
+        }
+    }
+
+    private static func problem(in error: DecodingError) -> ParameterError {
+        switch error {
+        case .keyNotFound(let key, _):
+            return ParameterError(field: key.stringValue, message: "is required")
+        case .typeMismatch(let type, let context):
+            return ParameterError(field: field(context), message: "must be \(describe(type))")
+        case .valueNotFound(let type, let context):
+            return ParameterError(field: field(context), message: "must be \(describe(type)), not null")
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? ParameterError(field: "body", message: "must be a JSON object of generation parameters")
+                : ParameterError(field: field(context), message: "is not valid: \(context.debugDescription)")
+        @unknown default:
+            return ParameterError(field: "body", message: "is not valid")
+        }
+    }
+
+    private static func field(_ context: DecodingError.Context) -> String {
+        context.codingPath.last?.stringValue ?? "body"
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "a JSON object"
+        }
+    }
+}
