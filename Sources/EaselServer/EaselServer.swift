@@ -2,6 +2,7 @@ import EaselCore
 import EaselGeneration
 import EaselRealtime
 import EaselSQLite
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -52,7 +53,24 @@ public struct EaselServer: Service {
                 "requeued": "\(recovered.requeued.count)", "failed": "\(recovered.failed.count)",
             ])
         }
-        let backends = try backendURLs.map { Backend(client: SDNextClient(configuration: try SDNextConfiguration(url: $0))) }
+        try await HTTPClient.withHTTPClient(configuration: Self.backendClientConfiguration) { httpClient in
+            let backends = try backendURLs.map {
+                Backend(client: SDNextClient(configuration: try SDNextConfiguration(url: $0), httpClient: httpClient))
+            }
+            try await runServices(store: store, backends: backends)
+        }
+    }
+
+    /// A dead backend must be noticed at once, not after the pool's retries: Easel has its own health checks
+    /// and re-queues jobs, so connection attempts are not retried.
+    private static var backendClientConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(3)
+        return configuration
+    }
+
+    private func runServices(store: SQLiteJobStore, backends: [Backend]) async throws {
         let service = GenerationService(
             store: store, events: JobEventBus(), images: try ImageStore(directory: configuration.imageDirectory),
             limits: configuration.limits, wakeUp: WakeSignal(), cancellations: CancellationRegistry())
@@ -61,9 +79,9 @@ public struct EaselServer: Service {
             snapshots: { await service.snapshot(of: $0) }, logger: logger)
         let worker = DeliveryWorker(backends: backends, service: service, configuration: configuration.worker, logger: logger)
         let application = buildApplication(service: service, backends: backends, webSocket: webSocket)
-        logger.info("backends", metadata: ["urls": "\(backendURLs.joined(separator: ", "))"])
+        logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
         let group = ServiceGroup(configuration: .init(services: [
-            .init(service: worker), .init(service: webSocket), .init(service: application),
+            .init(service: worker, successTerminationBehavior: .ignore), .init(service: webSocket), .init(service: application),
         ], logger: logger))
         try await group.run()
     }

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import SDNext
 import SDNextEmulator
+import ServiceLifecycle
 
 /// The client library's JSON type (the emulator has its own, unrelated one).
 typealias JSONValue = SDNext.JSONValue
@@ -57,6 +58,7 @@ func testEmulatorConfiguration(stepMilliseconds: Int = 10) -> EmulatorConfigurat
 }
 
 /// Starts `count` emulators, runs `body`, stops them.
+@discardableResult
 func withEmulators<Result: Sendable>(
     count: Int, stepMilliseconds: Int = 10, _ body: ([RunningEmulator]) async throws -> Result
 ) async throws -> Result {
@@ -70,6 +72,7 @@ func withEmulators<Result: Sendable>(
 }
 
 /// Starts Easel on the given backends, runs `body`, then stops it; nothing is left running.
+@discardableResult
 func withHub<Result: Sendable>(
     backends: [String],
     dataDirectory: URL? = nil,
@@ -89,22 +92,37 @@ func withHub<Result: Sendable>(
     logger.logLevel = .warning
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
     let server = EaselServer(configuration: configuration, logger: logger) { portContinuation.yield($0) }
+    let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             defer { portContinuation.finish() }
-            try await server.run()
+            try await services.run()
         }
-        defer { group.cancelAll() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             try await group.next()
             throw TestFailure("Easel stopped before it listened")
         }
-        let result = try await body(TestHub(port: port, dataDirectory: folder))
-        group.cancelAll()
-        try? await group.waitForAll()
-        return result
+        do {
+            let result = try await body(TestHub(port: port, dataDirectory: folder))
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        } catch {
+            group.cancelAll()
+            throw error
+        }
     }
+}
+
+/// Re-checks `condition` until it holds or `seconds` pass: for state that other tasks change (a health check).
+func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return false
 }
 
 extension JSONValue {
