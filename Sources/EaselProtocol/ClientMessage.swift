@@ -16,9 +16,23 @@ public enum JobSelection: Sendable, Equatable {
     }
 }
 
+/// A reconnecting client's position in each job's event stream: resume sends what it missed after `seq`.
+public struct ResumePosition: Sendable, Equatable {
+    /// The `epoch` of the server the positions came from (sent in `connected`); positions from another epoch
+    /// cannot be trusted. nil accepts the current epoch.
+    public var epoch: String?
+    /// Last `seq` seen, per job.
+    public var since: [JobID: Int]
+
+    public init(epoch: String?, since: [JobID: Int]) {
+        self.epoch = epoch
+        self.since = since
+    }
+}
+
 /// Every message a client may send on the progress socket.
 public enum ClientMessage: Sendable, Equatable {
-    case subscribe(JobSelection)
+    case subscribe(JobSelection, resume: ResumePosition?)
     case unsubscribe(JobSelection)
     case ping(echo: JSONValue?)
 
@@ -32,7 +46,9 @@ public enum ClientMessage: Sendable, Equatable {
         }
         switch type {
         case "subscribe":
-            return selection(fields["job_ids"], requestType: type).map(ClientMessage.subscribe)
+            return selection(fields["job_ids"], requestType: type).flatMap { selection in
+                resume(since: fields["since"], epoch: fields["epoch"]).map { .subscribe(selection, resume: $0) }
+            }
         case "unsubscribe":
             return selection(fields["job_ids"], requestType: type).map(ClientMessage.unsubscribe)
         case "ping":
@@ -40,6 +56,35 @@ public enum ClientMessage: Sendable, Equatable {
         default:
             return .failure(ProtocolError(
                 .unknownType, "Unknown message type \"\(type)\"; expected subscribe, unsubscribe or ping", requestType: type))
+        }
+    }
+
+    private static func resume(since: JSONValue?, epoch: JSONValue?) -> Result<ResumePosition?, ProtocolError> {
+        let epochText: String?
+        switch epoch {
+        case nil, .null?: epochText = nil
+        case .string(let text)?: epochText = text
+        default:
+            return .failure(ProtocolError(.invalidSince, "epoch must be a string", requestType: "subscribe"))
+        }
+        switch since {
+        case nil, .null?:
+            return .success(nil)
+        case .object(let entries)?:
+            var positions: [JobID: Int] = [:]
+            for (key, value) in entries {
+                guard let id = JobID(validating: key), case .number(let number) = value,
+                      number >= 0, number == number.rounded(), number < 1e15
+                else {
+                    return .failure(ProtocolError(
+                        .invalidSince, "since must map job ids to the last seq seen (an integer ≥ 0)", requestType: "subscribe"))
+                }
+                positions[id] = Int(number)
+            }
+            return .success(ResumePosition(epoch: epochText, since: positions))
+        default:
+            return .failure(ProtocolError(
+                .invalidSince, "since must map job ids to the last seq seen (an integer ≥ 0)", requestType: "subscribe"))
         }
     }
 

@@ -7,8 +7,8 @@ public struct CloseCode: Sendable, Equatable {
 
     /// The server is shutting down; reconnect to another node or later.
     public static let goingAway = CloseCode(code: 1001, reason: "server shutting down", isRetryable: true)
-    /// The client sent a frame larger than the inbound limit.
-    public static let messageTooBig = CloseCode(code: 1009, reason: "message too big", isRetryable: false)
+    /// The server holds as many connections as it may; retry later (RFC 6455 registry: 1013).
+    public static let tryAgainLater = CloseCode(code: 1013, reason: "too many connections", isRetryable: true)
     /// The client does not read fast enough: its queue of undelivered lifecycle messages overflowed.
     public static let slowConsumer = CloseCode(code: 4008, reason: "slow consumer", isRetryable: true)
 }

@@ -16,6 +16,12 @@ public struct ProtocolError: Error, Sendable, Equatable {
         public static let invalidJobIDs = Code(rawValue: "invalid_job_ids")
         /// Some subscribed ids name no job the server knows; they stay subscribed in case a job appears.
         public static let unknownJobs = Code(rawValue: "unknown_jobs")
+        /// `since` or `epoch` of a resuming subscribe is malformed.
+        public static let invalidSince = Code(rawValue: "invalid_since")
+        /// The connection holds as many per-job subscriptions as it may.
+        public static let tooManySubscriptions = Code(rawValue: "too_many_subscriptions")
+        /// The connection sends messages faster than allowed; this one was not processed.
+        public static let rateLimited = Code(rawValue: "rate_limited")
         /// A binary frame; the protocol is JSON text.
         public static let unsupportedFrame = Code(rawValue: "unsupported_frame")
     }

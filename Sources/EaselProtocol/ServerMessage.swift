@@ -6,8 +6,10 @@ import SDNext
 /// are the origin system's, so its clients work unchanged; every key is present, `null` when it has no value.
 /// Easel adds `seq` to job events, and the message types `unsubscription_confirmed`, `pong` and `error`.
 public enum ServerMessage: Sendable, Equatable {
-    case connected(connectionID: String)
-    case subscriptionConfirmed(jobIDs: [String]?)
+    case connected(connectionID: String, epoch: String)
+    /// `recovered` is present only when the subscribe asked to resume (`since`): per job, whether exactly the
+    /// missed events follow (true) or a snapshot of the current state (false).
+    case subscriptionConfirmed(jobIDs: [String]?, recovered: [String: Bool]?)
     case unsubscriptionConfirmed(jobIDs: [String]?)
     case pong(echo: JSONValue?)
     case error(ProtocolError)
@@ -73,10 +75,14 @@ private struct MessageData: Encodable {
     func encode(to encoder: any Encoder) throws {
         var data = encoder.container(keyedBy: Key.self)
         switch message {
-        case .connected(let connectionID):
+        case .connected(let connectionID, let epoch):
             try data.encode(connectionID, forKey: Key("connection_id"))
             try data.encode("Connected to progress monitoring", forKey: Key("message"))
-        case .subscriptionConfirmed(let jobIDs), .unsubscriptionConfirmed(let jobIDs):
+            try data.encode(epoch, forKey: Key("epoch"))
+        case .subscriptionConfirmed(let jobIDs, let recovered):
+            try data.encode(jobIDs, forKey: Key("job_ids"))
+            if let recovered { try data.encode(recovered, forKey: Key("recovered")) }
+        case .unsubscriptionConfirmed(let jobIDs):
             try data.encode(jobIDs, forKey: Key("job_ids"))
         case .pong(let echo):
             try data.encode(echo, forKey: Key("echo"))

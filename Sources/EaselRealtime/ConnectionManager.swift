@@ -13,12 +13,25 @@ public final class ConnectionManager: Sendable {
         /// `conn_<counter>_<unix seconds>`, the origin's format.
         public let id: String
         public let outbox: Outbox
+        /// Drops the TCP connection without a closing handshake, for peers that no longer read.
+        let forceClose: @Sendable () -> Void
+        /// When the write in progress started (`ContinuousClock` nanoseconds since `ConnectionManager.origin`),
+        /// 0 when no write is in progress. Read by the stall watchdog.
+        private let writeStartedAt = Atomic<UInt64>(0)
 
-        init(id: String, outbox: Outbox) {
+        init(id: String, outbox: Outbox, forceClose: @escaping @Sendable () -> Void) {
             self.id = id
             self.outbox = outbox
+            self.forceClose = forceClose
         }
+
+        func writeStarted(at nanoseconds: UInt64) { writeStartedAt.store(max(nanoseconds, 1), ordering: .relaxed) }
+        func writeEnded() { writeStartedAt.store(0, ordering: .relaxed) }
+        var writeInProgressSince: UInt64 { writeStartedAt.load(ordering: .relaxed) }
     }
+
+    /// The instant write times are measured from.
+    let origin = ContinuousClock.now
 
     private struct Registry {
         var counter = 0
@@ -29,18 +42,20 @@ public final class ConnectionManager: Sendable {
     }
 
     private let registry = Mutex(Registry())
-    private let maxLifecycleBytes: Int
+    let configuration: RealtimeConfiguration
 
-    /// - Parameter maxLifecycleBytes: each connection's outbox budget (see `Outbox`).
-    public init(maxLifecycleBytes: Int = 1 << 20) {
-        self.maxLifecycleBytes = maxLifecycleBytes
+    public init(configuration: RealtimeConfiguration = RealtimeConfiguration()) {
+        self.configuration = configuration
     }
 
-    public func register() -> Connection {
+    /// Registers a new socket, or returns nil when the server already holds `maxConnections`.
+    public func register(forceClose: @escaping @Sendable () -> Void) -> Connection? {
         registry.withLock { registry in
+            guard registry.connections.count < configuration.maxConnections else { return nil }
             registry.counter += 1
             let id = "conn_\(registry.counter)_\(Int(Date().timeIntervalSince1970))"
-            let connection = Connection(id: id, outbox: Outbox(maxLifecycleBytes: maxLifecycleBytes))
+            let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
+            let connection = Connection(id: id, outbox: outbox, forceClose: forceClose)
             registry.connections[id] = connection
             return connection
         }
@@ -57,19 +72,24 @@ public final class ConnectionManager: Sendable {
         }
     }
 
-    /// Adds subscriptions; they are additive, as in the origin.
-    public func subscribe(_ connection: Connection, to selection: JobSelection) {
+    /// Adds subscriptions; they are additive, as in the origin. Returns false, adding nothing, when the
+    /// connection would hold more than `maxSubscriptionsPerConnection` per-job subscriptions.
+    /// `seen` gives, per job, the last `seq` the client already has (events up to it are dropped).
+    public func subscribe(_ connection: Connection, to selection: JobSelection, seen: [JobID: Int] = [:]) -> Bool {
         registry.withLock { registry in
             switch selection {
             case .allJobs:
                 registry.global.insert(connection.id)
             case .jobs(let ids):
+                let current = registry.subscriptions[connection.id] ?? []
+                guard current.union(ids).count <= configuration.maxSubscriptionsPerConnection else { return false }
                 for jobID in ids {
                     registry.subscribers[jobID, default: []].insert(connection.id)
                     registry.subscriptions[connection.id, default: []].insert(jobID)
-                    connection.outbox.track(jobID)
+                    connection.outbox.track(jobID, seenUpTo: seen[jobID] ?? 0)
                 }
             }
+            return true
         }
     }
 
@@ -108,6 +128,24 @@ public final class ConnectionManager: Sendable {
     /// Jobs with at least one per-job subscriber.
     public var subscribedJobCount: Int { registry.withLock { $0.subscribers.count } }
 
+    /// Closes connections whose current write has waited longer than `writeTimeout`: their peer stopped reading.
+    /// Returns how many were closed.
+    @discardableResult
+    public func closeStalledWriters(now: ContinuousClock.Instant = .now) -> Int {
+        let limit = UInt64((now - origin - configuration.writeTimeout).nanoseconds)
+        let stalled = registry.withLock { registry in
+            registry.connections.values.filter { connection in
+                let started = connection.writeInProgressSince
+                return started != 0 && started < limit
+            }
+        }
+        for connection in stalled {
+            connection.outbox.close(.slowConsumer)
+            connection.forceClose()
+        }
+        return stalled.count
+    }
+
     /// Tells every connection to close (server shutdown).
     public func closeAll(_ code: CloseCode) {
         for connection in registry.withLock({ Array($0.connections.values) }) {
@@ -120,5 +158,13 @@ public final class ConnectionManager: Sendable {
         if registry.subscribers[jobID]?.isEmpty == true {
             registry.subscribers[jobID] = nil
         }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped at zero.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -116,10 +116,11 @@ public final class Outbox: Sendable {
     /// Why the outbox closed, once it has.
     public var closeCode: CloseCode? { state.withLock { $0.closeCode } }
 
-    /// Starts dropping duplicate events of `jobID` (see `PushResult.duplicate`).
-    public func track(_ jobID: JobID) {
+    /// Starts dropping duplicate events of `jobID` (see `PushResult.duplicate`), counting events up to
+    /// `seenUpTo` as already delivered.
+    public func track(_ jobID: JobID, seenUpTo seq: Int = 0) {
         state.withLock { state in
-            if state.seenSeq[jobID] == nil { state.seenSeq[jobID] = 0 }
+            state.seenSeq[jobID] = max(state.seenSeq[jobID] ?? 0, seq)
         }
     }
 

@@ -1,5 +1,6 @@
 import EaselCore
 import EaselProtocol
+import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -10,9 +11,12 @@ import ServiceLifecycle
 public typealias JobSnapshotSource = @Sendable (JobID) async -> [JobEvent]?
 
 /// The seed's WebSocketService: it takes every job event from the bus, encodes it once, and lets the
-/// `ConnectionManager` route the same bytes to every subscriber. It also runs each socket's session.
+/// `ConnectionManager` route the same bytes to every subscriber. It also runs each socket's session and a
+/// watchdog that closes connections whose writes have stalled.
 public struct WebSocketService: Service {
     public let manager: ConnectionManager
+    /// Names this server's run: `seq` values are only comparable within one epoch.
+    public let epoch: String
     let bus: JobEventBus
     let snapshots: JobSnapshotSource
     let logger: Logger
@@ -22,14 +26,29 @@ public struct WebSocketService: Service {
         self.manager = manager
         self.snapshots = snapshots
         self.logger = logger
+        self.epoch = String(UUID().uuidString.prefix(8)).lowercased()
     }
+
+    var configuration: RealtimeConfiguration { manager.configuration }
 
     /// Delivers events until shutdown, then asks every socket to close with "going away".
     public func run() async {
-        for await event in bus.subscribe().cancelOnGracefulShutdown() {
-            manager.broadcast(event, frame: Self.frame(for: event))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await closeStalledWritersUntilCancelled() }
+            for await event in bus.subscribe().cancelOnGracefulShutdown() {
+                manager.broadcast(event, frame: Self.frame(for: event))
+            }
+            group.cancelAll()
         }
         manager.closeAll(.goingAway)
+    }
+
+    private func closeStalledWritersUntilCancelled() async {
+        let period = min(configuration.writeTimeout / 4, .seconds(1))
+        while (try? await Task.sleep(for: period)) != nil {
+            let closed = manager.closeStalledWriters()
+            if closed > 0 { logger.notice("closed connections whose writes stalled", metadata: ["count": "\(closed)"]) }
+        }
     }
 
     static func frame(for event: JobEvent) -> ByteBuffer {

@@ -9,37 +9,53 @@ import ServiceLifecycle
 extension WebSocketService {
     /// Runs one socket from accept to close: a writer drains the connection's outbox while the reader answers
     /// the client's messages. Whichever ends first ends the other, and the connection is unregistered, so
-    /// nothing of it outlives the socket.
-    public func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, maxMessageSize: Int) async {
-        let connection = manager.register()
+    /// nothing of it outlives the socket. `forceClose` drops the TCP connection of a peer that stopped reading.
+    /// Protocol violations (a message over the size limit, a bad frame) are rethrown, so the WebSocket library
+    /// closes with the matching code (1009, 1002...).
+    public func session(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, forceClose: @escaping @Sendable () -> Void
+    ) async throws {
+        guard let connection = manager.register(forceClose: forceClose) else {
+            try? await outbound.close(.init(codeNumber: Int(CloseCode.tryAgainLater.code)), reason: CloseCode.tryAgainLater.reason)
+            return
+        }
         defer { manager.unregister(connection) }
         let logger = self.logger.with("connection", connection.id)
-        reply(.connected(connectionID: connection.id), to: connection)
+        reply(.connected(connectionID: connection.id, epoch: epoch), to: connection)
 
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
+        let readError = await withGracefulShutdownHandler {
+            await withTaskGroup(of: (any Error)?.self) { group in
                 group.addTask {
                     await writeFrames(of: connection, to: outbound, logger: logger)
+                    return nil
                 }
                 group.addTask {
-                    await readMessages(from: inbound, for: connection, maxMessageSize: maxMessageSize, logger: logger)
+                    let error = await readMessages(from: inbound, for: connection, logger: logger)
                     connection.outbox.close(.goingAway)
+                    return error
                 }
-                await group.next()
+                let first = await group.next() ?? nil
                 group.cancelAll()
+                let second = await group.next() ?? nil
+                return first ?? second
             }
         } onGracefulShutdown: {
             connection.outbox.close(.goingAway)
         }
+        if let readError { throw readError }
     }
 
     private func writeFrames(of connection: ConnectionManager.Connection, to outbound: WebSocketOutboundWriter, logger: Logger) async {
         do {
             while let frame = await connection.outbox.next() {
+                connection.writeStarted(at: UInt64((ContinuousClock.now - manager.origin).nanoseconds))
+                defer { connection.writeEnded() }
                 try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
             }
             if let code = connection.outbox.closeCode, code != .goingAway || !Task.isCancelled {
                 logger.debug("closing socket", metadata: ["code": "\(code.code)", "reason": "\(code.reason)"])
+                // Watched like a write: a peer that stopped reading cannot take the close frame either.
+                connection.writeStarted(at: UInt64((ContinuousClock.now - manager.origin).nanoseconds))
                 try await outbound.close(.init(codeNumber: Int(code.code)), reason: code.reason)
             }
         } catch {
@@ -47,11 +63,19 @@ extension WebSocketService {
         }
     }
 
+    /// Reads until the peer closes; returns the error that ended reading, if any.
     private func readMessages(
-        from inbound: WebSocketInboundStream, for connection: ConnectionManager.Connection, maxMessageSize: Int, logger: Logger
-    ) async {
+        from inbound: WebSocketInboundStream, for connection: ConnectionManager.Connection, logger: Logger
+    ) async -> (any Error)? {
+        var limiter = MessageRateLimiter(
+            perSecond: configuration.maxMessagesPerSecond, burst: configuration.messageBurst, now: .now)
         do {
-            for try await message in inbound.messages(maxSize: maxMessageSize) {
+            for try await message in inbound.messages(maxSize: configuration.maxInboundMessageSize) {
+                guard limiter.allow(at: .now) else {
+                    reply(.error(ProtocolError(.rateLimited, "Too many messages; at most \(configuration.maxMessagesPerSecond) a second")),
+                          to: connection)
+                    continue
+                }
                 switch message {
                 case .text(let text):
                     await handle(text, from: connection)
@@ -62,8 +86,9 @@ extension WebSocketService {
             }
         } catch {
             logger.debug("socket read ended", metadata: ["error": "\(error)"])
-            connection.outbox.close(.messageTooBig)
+            return error
         }
+        return nil
     }
 
     func handle(_ text: String, from connection: ConnectionManager.Connection) async {
@@ -75,23 +100,48 @@ extension WebSocketService {
         case .success(.unsubscribe(let selection)):
             manager.unsubscribe(connection, from: selection)
             reply(.unsubscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
-        case .success(.subscribe(let selection)):
-            manager.subscribe(connection, to: selection)
-            reply(.subscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
-            if case .jobs(let ids) = selection {
-                await sendSnapshots(of: ids, to: connection)
-            }
+        case .success(.subscribe(let selection, let resume)):
+            await subscribe(connection, to: selection, resume: resume)
         }
     }
 
-    /// Brings a new subscriber up to date at once, instead of leaving it to wait for the job's next change.
-    private func sendSnapshots(of ids: [JobID], to connection: ConnectionManager.Connection) async {
+    /// Subscribes, then brings the client up to date at once: a resuming client gets exactly the events it
+    /// missed (or, when they are no longer held, a snapshot and `recovered: false`); a new subscriber to a job
+    /// gets the job's current state instead of waiting for its next change.
+    private func subscribe(_ connection: ConnectionManager.Connection, to selection: JobSelection, resume: ResumePosition?) async {
+        let epochMatches = resume?.epoch == nil || resume?.epoch == epoch
+        var catchUp: [JobID: [JobEvent]] = [:]
+        var recovered: [String: Bool] = [:]
+        var seen: [JobID: Int] = [:]
+        for (jobID, seq) in resume?.since ?? [:] {
+            if epochMatches, let history = bus.history(of: jobID), seq <= history.lastSeq {
+                catchUp[jobID] = history.events(after: seq)
+                recovered[jobID.rawValue] = true
+                seen[jobID] = seq
+            } else {
+                recovered[jobID.rawValue] = false
+            }
+        }
+        guard manager.subscribe(connection, to: selection, seen: seen) else {
+            reply(.error(ProtocolError(
+                .tooManySubscriptions,
+                "A connection may hold at most \(configuration.maxSubscriptionsPerConnection) job subscriptions",
+                requestType: "subscribe")), to: connection)
+            return
+        }
+        reply(.subscriptionConfirmed(jobIDs: selection.wireValue, recovered: resume == nil ? nil : recovered), to: connection)
+
         var unknown: [String] = []
-        for jobID in ids {
+        var snapshotJobs = Set(resume?.since.keys.filter { recovered[$0.rawValue] == false } ?? [])
+        if case .jobs(let ids) = selection { snapshotJobs.formUnion(ids.filter { catchUp[$0] == nil }) }
+        for jobID in snapshotJobs {
             guard let events = await snapshots(jobID) else {
                 unknown.append(jobID.rawValue)
                 continue
             }
+            catchUp[jobID] = events
+        }
+        for (jobID, events) in catchUp {
             for event in events {
                 let isProgress = if case .progress = event.kind { true } else { false }
                 connection.outbox.push(Self.frame(for: event), event: (jobID, event.seq, isProgress))
@@ -99,7 +149,7 @@ extension WebSocketService {
         }
         if !unknown.isEmpty {
             reply(.error(ProtocolError(
-                .unknownJobs, "No such job: \(unknown.joined(separator: ", ")); subscribed anyway", requestType: "subscribe")),
+                .unknownJobs, "No such job: \(unknown.sorted().joined(separator: ", ")); subscribed anyway", requestType: "subscribe")),
                 to: connection)
         }
     }

@@ -1,5 +1,6 @@
 import EaselCore
 import EaselGeneration
+import EaselRealtime
 import Foundation
 import Logging
 import SDNextEmulator
@@ -26,10 +27,8 @@ public struct EaselConfiguration: Sendable {
     public var limits = ParameterLimits()
     /// How `generation_complete` presents images when a request does not say. Default `url`.
     public var defaultReturnFormat = ReturnFormat.url
-    /// Largest WebSocket message a client may send. Default 64 KiB.
-    public var maxInboundMessageSize = 64 * 1024
-    /// Per-connection budget of undelivered lifecycle messages before a slow client is closed. Default 1 MiB.
-    public var maxOutboxBytes = 1 << 20
+    /// Progress socket limits and timers.
+    public var realtime = RealtimeConfiguration()
     /// Shortest poll interval allowed: SD.Next limits a client to 300 requests a minute per route.
     public static let minimumPollInterval = Duration.milliseconds(200)
 

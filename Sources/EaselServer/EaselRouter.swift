@@ -9,7 +9,7 @@ import SDNext
 /// Every route Easel serves: the REST API and the progress socket under both `/api/v1` and `/v1` (the origin's
 /// two mounts), `/health`, and the HTML test client at `/`.
 enum EaselRouter {
-    typealias Context = BasicWebSocketRequestContext
+    typealias Context = EaselRequestContext
 
     static func build(
         service: GenerationService, backends: [Backend], webSocket: WebSocketService, configuration: EaselConfiguration
@@ -22,13 +22,20 @@ enum EaselRouter {
         router.get("/") { _, _ in try testClientPage() }
         let generation = GenerationController<Context>(
             service: service, backends: backends, defaultReturnFormat: configuration.defaultReturnFormat)
-        let maxMessageSize = configuration.maxInboundMessageSize
         for prefix in ["/api/v1", "/v1"] {
             let group = router.group(RouterPath(prefix))
             generation.addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
-            router.ws("\(prefix)/ws/progress") { inbound, outbound, _ in
-                await webSocket.session(inbound: inbound, outbound: outbound, maxMessageSize: maxMessageSize)
+            group.get("ws/stats") { _, _ in
+                JSONResponse(.object([
+                    "connections": .number(Double(webSocket.manager.connectionCount)),
+                    "subscribed_jobs": .number(Double(webSocket.manager.subscribedJobCount)),
+                    "epoch": .string(webSocket.epoch),
+                ]))
+            }
+            router.ws("\(prefix)/ws/progress") { inbound, outbound, context in
+                let channel = context.requestContext.channel
+                try await webSocket.session(inbound: inbound, outbound: outbound) { channel.close(mode: .all, promise: nil) }
             }
         }
         return router

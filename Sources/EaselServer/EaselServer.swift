@@ -75,7 +75,7 @@ public struct EaselServer: Service {
             store: store, events: JobEventBus(), images: try ImageStore(directory: configuration.imageDirectory),
             limits: configuration.limits, wakeUp: WakeSignal(), cancellations: CancellationRegistry())
         let webSocket = WebSocketService(
-            bus: service.events, manager: ConnectionManager(maxLifecycleBytes: configuration.maxOutboxBytes),
+            bus: service.events, manager: ConnectionManager(configuration: configuration.realtime),
             snapshots: { await service.snapshot(of: $0) }, logger: logger)
         let worker = DeliveryWorker(backends: backends, service: service, configuration: configuration.worker, logger: logger)
         let application = buildApplication(service: service, backends: backends, webSocket: webSocket)
@@ -94,7 +94,9 @@ public struct EaselServer: Service {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(ws: .init(maxFrameSize: configuration.maxInboundMessageSize))),
+                configuration: .init(ws: .init(
+                    maxFrameSize: configuration.realtime.maxInboundMessageSize,
+                    autoPing: .enabled(timePeriod: configuration.realtime.heartbeatInterval)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Easel"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

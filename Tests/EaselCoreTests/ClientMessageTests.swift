@@ -5,13 +5,19 @@ import Testing
 
 @Suite struct ClientMessageTests {
     @Test func subscribeWithNullOrAbsentJobIDsMeansAllJobs() throws {
-        #expect(try ClientMessage.parse(#"{"type":"subscribe","job_ids":null}"#).get() == .subscribe(.allJobs))
-        #expect(try ClientMessage.parse(#"{"type":"subscribe"}"#).get() == .subscribe(.allJobs))
+        #expect(try ClientMessage.parse(#"{"type":"subscribe","job_ids":null}"#).get() == .subscribe(.allJobs, resume: nil))
+        #expect(try ClientMessage.parse(#"{"type":"subscribe"}"#).get() == .subscribe(.allJobs, resume: nil))
     }
 
     @Test func subscribeWithListKeepsOrderAndDropsRepeats() throws {
         let message = try ClientMessage.parse(#"{"type":"subscribe","job_ids":["a-1","b-2","a-1"]}"#).get()
-        #expect(message == .subscribe(.jobs([JobID(rawValue: "a-1"), JobID(rawValue: "b-2")])))
+        #expect(message == .subscribe(.jobs([JobID(rawValue: "a-1"), JobID(rawValue: "b-2")]), resume: nil))
+    }
+
+    @Test func subscribeMayResumeFromSeqsOfAnEpoch() throws {
+        let message = try ClientMessage.parse(#"{"type":"subscribe","job_ids":["a-1"],"since":{"a-1":4},"epoch":"e1"}"#).get()
+        #expect(message == .subscribe(
+            .jobs([JobID(rawValue: "a-1")]), resume: ResumePosition(epoch: "e1", since: [JobID(rawValue: "a-1"): 4])))
     }
 
     @Test(arguments: [
@@ -25,6 +31,10 @@ import Testing
         (#"{"type":"subscribe","job_ids":"abc"}"#, .invalidJobIDs),
         (#"{"type":"subscribe","job_ids":[""]}"#, .invalidJobIDs),
         (#"{"type":"unsubscribe","job_ids":["a b"]}"#, .invalidJobIDs),
+        (#"{"type":"subscribe","job_ids":["a"],"since":{"a":-1}}"#, .invalidSince),
+        (#"{"type":"subscribe","job_ids":["a"],"since":{"a":1.5}}"#, .invalidSince),
+        (#"{"type":"subscribe","job_ids":["a"],"since":[1]}"#, .invalidSince),
+        (#"{"type":"subscribe","job_ids":["a"],"since":{"a":1},"epoch":5}"#, .invalidSince),
     ])
     func badInputNamesTheProblem(text: String, code: ProtocolError.Code) {
         guard case .failure(let error) = ClientMessage.parse(text) else {

@@ -43,6 +43,19 @@ final class TestSocket {
         }
     }
 
+    /// Every job message of each of `jobs`, until all of them completed.
+    func lifecycles(of jobs: [String]) async throws -> [String: [JSONValue]] {
+        var events: [String: [JSONValue]] = [:]
+        var open = Set(jobs)
+        while !open.isEmpty {
+            let message = try await next()
+            guard let job = message["data"]?["job_id"]?.string, jobs.contains(job) else { continue }
+            events[job, default: []].append(message)
+            if message["type"]?.string == "generation_complete" { open.remove(job) }
+        }
+        return events
+    }
+
     /// Every job message of `job` up to and including its `generation_complete`.
     func lifecycle(of job: String) async throws -> [JSONValue] {
         var events: [JSONValue] = []

@@ -1,0 +1,23 @@
+/// Limits and timers of the progress socket, each with a safe default and a defined outcome when exceeded.
+public struct RealtimeConfiguration: Sendable {
+    /// Largest message a client may send; a bigger one closes the socket with 1009. Default 64 KiB.
+    public var maxInboundMessageSize = 64 * 1024
+    /// Undelivered lifecycle messages a connection may hold before it is closed as a slow consumer (4008).
+    /// Default 1 MiB.
+    public var maxOutboxBytes = 1 << 20
+    /// A write that has not completed after this long closes the connection as a slow consumer (4008). Default 5 s.
+    public var writeTimeout: Duration = .seconds(5)
+    /// Server ping period; a peer that has not answered the previous ping by the next one is closed. Default 25 s.
+    public var heartbeatInterval: Duration = .seconds(25)
+    /// Open sockets per server; one more is closed at once with 1013 (try again later). Default 50,000.
+    public var maxConnections = 50_000
+    /// Per-job subscriptions one connection may hold; more get an `error` (`too_many_subscriptions`). Default 1,000.
+    public var maxSubscriptionsPerConnection = 1_000
+    /// Messages per second a connection may send on average; excess messages get an `error` (`rate_limited`)
+    /// and are not processed. Default 20.
+    public var maxMessagesPerSecond = 20
+    /// Messages a connection may send in a burst above the average rate. Default 40.
+    public var messageBurst = 40
+
+    public init() {}
+}
