@@ -92,9 +92,10 @@ struct GenerationResponseBody {
     let rawInfo: String
 
     /// Decodes a 200 body; a body without images is SD.Next's way of saying the generation failed.
-    init(json: JSONValue, status: Int, body: String) throws(SDNextError) {
+    /// `body` is only evaluated for an error.
+    init(json: JSONValue, status: Int, body: @autoclosure () -> String) throws(SDNextError) {
         guard json.objectValue != nil else {
-            throw SDNextError(code: .decoding, status: status, body: body, message: "The response is not a JSON object")
+            throw SDNextError(code: .decoding, status: status, body: body(), message: "The response is not a JSON object")
         }
         images = try Self.decodeImages(json["images"])
         processed = try Self.decodeImages(json["processed"])
@@ -105,7 +106,7 @@ struct GenerationResponseBody {
             throw SDNextError(
                 code: .emptyImages,
                 status: status,
-                body: body,
+                body: body(),
                 message: "SD.Next returned no images (no model loaded, unknown checkpoint, out of memory, or skipped)"
             )
         }

@@ -44,10 +44,10 @@ let quietEmulatorLogger: Logger = {
     return logger
 }()
 
-/// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
+/// Polls `condition` every 10 ms until it holds, `timeout` passes or the task is cancelled; returns whether it held.
 func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
+    while ContinuousClock.now < deadline, !Task.isCancelled {
         if try await condition() { return true }
         try? await Task.sleep(for: .milliseconds(10))
     }

@@ -70,4 +70,41 @@ import Testing
             #expect(withETA.allSatisfy { ($0.etaSeconds ?? -1) >= 0 })
         }
     }
+
+    @Test func previewsArriveAsSniffableImagesWhileSampling() async throws {
+        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(20))
+        try await withEmulatorClient(emulator) { client, _ in
+            let previews = try await withThrowingTaskGroup(of: [EncodedImage].self) { group in
+                group.addTask {
+                    _ = try await client.txt2img(smallTxt2Img(steps: 300))
+                    return []
+                }
+                group.addTask {
+                    var found: [EncodedImage] = []
+                    _ = try await eventually {
+                        let snapshot = try await client.progress(skipCurrentImage: false)
+                        guard snapshot.isSampling, let preview = snapshot.currentImage else { return false }
+                        found.append(try EncodedImage(base64: preview))
+                        return true
+                    }
+                    _ = try await eventually {
+                        let live = try await client.internalProgress(taskID: nil, livePreviewID: 0)
+                        guard let preview = live.livePreview else { return false }
+                        #expect(preview.hasPrefix("data:image/jpeg;base64,"))
+                        found.append(try EncodedImage(base64: preview))
+                        return true
+                    }
+                    await client.keepInterrupting(every: .milliseconds(100))
+                    return found
+                }
+                defer { group.cancelAll() }
+                _ = try await group.next()
+                group.cancelAll()
+                return try await group.reduce(into: [EncodedImage]()) { $0 += $1 }
+            }
+            #expect(previews.map(\.format) == [.jpeg, .jpeg])
+            let idle = try await client.progress(skipCurrentImage: false)
+            #expect(!idle.isSampling)
+        }
+    }
 }
