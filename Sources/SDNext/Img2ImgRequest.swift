@@ -1,0 +1,75 @@
+/// The body of `POST /sdapi/v1/img2img`.
+///
+/// SD.Next builds txt2img and img2img from the same processing parameters, so this wraps a
+/// `Txt2ImgRequest` for the shared fields (reachable directly: `request.steps = 30`) and adds the
+/// image inputs. Everything is flattened into one JSON object on the wire. Nil fields are not sent.
+/// SD.Next's img2img defaults differ from txt2img in one place: `denoising_strength` is 0.5, and the output
+/// is 1024×1024 (not the init image's size) unless width and height are given.
+@dynamicMemberLookup
+public struct Img2ImgRequest: Sendable, Encodable, Equatable {
+    /// Base64 images (a `data:` prefix is accepted by SD.Next). Required: SD.Next answers 400 without one.
+    public var initImages: [String]
+    /// A base64 inpainting mask.
+    public var mask: String?
+    public var maskBlur: Int?
+    /// 0 = just resize, 1 = crop and resize, 2 = resize and fill.
+    public var resizeMode: Int?
+    public var inpaintingMaskInvert: Int?
+    public var inpaintFullRes: Bool?
+    /// Echo the init images back in `parameters`; SD.Next leaves them null otherwise.
+    public var includeInitImages: Bool?
+    /// The fields shared with txt2img.
+    public var parameters: Txt2ImgRequest
+
+    public init(
+        initImages: [String],
+        parameters: Txt2ImgRequest = Txt2ImgRequest(),
+        mask: String? = nil,
+        maskBlur: Int? = nil,
+        resizeMode: Int? = nil,
+        inpaintingMaskInvert: Int? = nil,
+        inpaintFullRes: Bool? = nil,
+        includeInitImages: Bool? = nil
+    ) {
+        self.initImages = initImages
+        self.parameters = parameters
+        self.mask = mask
+        self.maskBlur = maskBlur
+        self.resizeMode = resizeMode
+        self.inpaintingMaskInvert = inpaintingMaskInvert
+        self.inpaintFullRes = inpaintFullRes
+        self.includeInitImages = includeInitImages
+    }
+
+    /// Builds a request from decoded images, sending them as plain base64.
+    public init(initImages: [EncodedImage], parameters: Txt2ImgRequest = Txt2ImgRequest()) {
+        self.init(initImages: initImages.map(\.base64), parameters: parameters)
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Txt2ImgRequest, Value>) -> Value {
+        get { parameters[keyPath: keyPath] }
+        set { parameters[keyPath: keyPath] = newValue }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case initImages = "init_images"
+        case mask
+        case maskBlur = "mask_blur"
+        case resizeMode = "resize_mode"
+        case inpaintingMaskInvert = "inpainting_mask_invert"
+        case inpaintFullRes = "inpaint_full_res"
+        case includeInitImages = "include_init_images"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try parameters.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(initImages, forKey: .initImages)
+        try container.encodeIfPresent(mask, forKey: .mask)
+        try container.encodeIfPresent(maskBlur, forKey: .maskBlur)
+        try container.encodeIfPresent(resizeMode, forKey: .resizeMode)
+        try container.encodeIfPresent(inpaintingMaskInvert, forKey: .inpaintingMaskInvert)
+        try container.encodeIfPresent(inpaintFullRes, forKey: .inpaintFullRes)
+        try container.encodeIfPresent(includeInitImages, forKey: .includeInitImages)
+    }
+}

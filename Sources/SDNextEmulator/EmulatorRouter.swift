@@ -1,0 +1,41 @@
+import Hummingbird
+
+/// Assembles the emulator's router: global middleware (timing, faults, rate limit, error
+/// rendering), the SD.Next routes behind optional Basic auth, and the fault control route.
+struct EmulatorRouter {
+    typealias Context = EmulatorRequestContext
+
+    let configuration: EmulatorConfiguration
+    let state: EmulatorState
+    let queue: GenerationQueue
+    let runner: GenerationRunner
+    let controls: EmulatorControls
+    let exitSignal: ExitSignal
+
+    /// Every path the emulator serves, so a wrong method answers 405 rather than 404.
+    static let knownPaths: Set<String> = [
+        "/sdapi/v1/txt2img", "/sdapi/v1/img2img", "/sdapi/v1/control", "/sdapi/v1/progress", "/sdapi/v1/status",
+        "/sdapi/v1/interrupt", "/sdapi/v1/skip", "/sdapi/v1/history", "/sdapi/v1/options", "/sdapi/v1/sd-models",
+        "/sdapi/v1/samplers", "/sdapi/v1/memory", "/sdapi/v1/version", "/sdapi/v1/checkpoint", "/internal/progress",
+        "/emulator/faults",
+    ]
+
+    func build() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: ProcessTimeMiddleware())
+        router.add(middleware: FaultMiddleware(controls: controls, exitSignal: exitSignal))
+        router.add(
+            middleware: RateLimitMiddleware(
+                limiter: RateLimiterStore(limitPerMinute: configuration.rateLimitPerMinute), controls: controls))
+        router.add(middleware: ErrorRenderingMiddleware(knownPaths: Self.knownPaths))
+        FaultRoutes(controls: controls).register(on: router)
+        let api = router.group()
+        if let credentials = configuration.credentials {
+            api.add(middleware: BasicAuthMiddleware(credentials: credentials))
+        }
+        GenerationRoutes(state: state, queue: queue, runner: runner, controls: controls).register(on: api)
+        ProgressRoutes(state: state, controls: controls).register(on: api)
+        ServerInfoRoutes(state: state, queue: queue, runner: runner).register(on: api)
+        return router
+    }
+}

@@ -1,0 +1,66 @@
+import Hummingbird
+
+/// The routes that never take the queue lock and answer at once during a generation:
+/// `/progress`, `/status`, `/interrupt`, `/skip`, `/history` and `/internal/progress`.
+struct ProgressRoutes: Sendable {
+    typealias Context = EmulatorRequestContext
+
+    let state: EmulatorState
+    let controls: EmulatorControls
+
+    func register(on group: RouterGroup<Context>) {
+        group.get("/sdapi/v1/progress") { request, _ in
+            if await controls.faults.progressFailure {
+                throw APIError.runtime("progress unavailable (injected fault)")
+            }
+            let skipImage = try Self.boolQuery(request, "skip_current_image", default: false)
+            return Response.json(await state.progressJSON(skipCurrentImage: skipImage))
+        }
+        group.get("/sdapi/v1/status") { _, _ in
+            Response.json(await state.statusJSON())
+        }
+        group.post("/sdapi/v1/interrupt") { _, _ in
+            await state.interrupt()
+            return Response(status: .noContent)
+        }
+        group.post("/sdapi/v1/skip") { _, _ in
+            await state.skip()
+            return Response(status: .noContent)
+        }
+        group.get("/sdapi/v1/history") { request, _ in
+            let id = request.uri.queryParameters.get("id").flatMap { $0.isEmpty ? nil : $0 }
+            return Response.json(await state.historyJSON(id: id))
+        }
+        group.post("/internal/progress") { request, context in
+            var request = request
+            guard let body = try await request.jsonBody(context: context).objectValue else {
+                throw APIError.validation([
+                    ValidationIssue(type: "model_attributes_type", loc: ["body"],
+                        msg: "Input should be a valid dictionary or object to extract fields from", input: .null)
+                ])
+            }
+            let idTask = try Self.field(body, "id_task", .string).stringValue
+            let idLivePreview = try Self.field(body, "id_live_preview", .int).intValue ?? -1
+            return Response.json(await state.internalProgressJSON(idTask: idTask, idLivePreview: idLivePreview))
+        }
+    }
+
+    private static func field(_ body: JSONObject, _ name: String, _ type: FieldType) throws -> JSONValue {
+        switch type.coerce(body[name] ?? .null, field: name) {
+        case .success(let value): return value
+        case .failure(let issue): throw APIError.validation([issue])
+        }
+    }
+
+    /// A boolean query parameter with pydantic's parsing and FastAPI's 422 on bad input.
+    private static func boolQuery(_ request: Request, _ name: String, default defaultValue: Bool) throws -> Bool {
+        guard let text = request.uri.queryParameters.get(name) else { return defaultValue }
+        switch FieldType.bool.coerce(.string(text), field: name) {
+        case .success(let value): return value.boolValue ?? defaultValue
+        case .failure(let issue):
+            throw APIError.validation([
+                ValidationIssue(type: issue.type, loc: ["query", .string(name)], msg: issue.msg, input: .string(text))
+            ])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// The server options `/sdapi/v1/options` reads and writes.
+///
+/// SD.Next's GET returns only `opts.data` (saved and runtime-set values), not every default, so
+/// this keeps a sparse, ordered dictionary seeded with what a fresh install has saved.
+struct EmulatorOptions: Sendable {
+    private(set) var values: JSONObject
+
+    /// Option keys a POST may set (true in `updated`); anything else answers false.
+    static let knownKeys: Set<String> = [
+        "sd_model_checkpoint", "sd_model_refiner", "sd_vae", "sd_unet", "sd_text_encoder", "samples_format",
+        "jpeg_quality", "show_progress_type", "keep_incomplete", "return_grid", "server_rate_limit",
+        "sequential_seed", "live_preview_downscale", "live_preview_refresh_period", "samples_save", "grid_save",
+        "save_images_before_detailer", "cross_attention_optimization", "cuda_dtype", "diffusers_offload_mode",
+    ]
+
+    init(checkpoint: CheckpointInfo, samplesFormat: SamplesFormat, rateLimit: Int?) {
+        values = [
+            "sd_model_checkpoint": .string(checkpoint.title),
+            "sd_vae": "Automatic",
+            "samples_format": .string(samplesFormat.rawValue),
+            "show_progress_type": "TAESD",
+            "jpeg_quality": 90,
+            "keep_incomplete": true,
+            "return_grid": true,
+            "server_rate_limit": .int(rateLimit ?? 0),
+            "diffusers_offload_mode": "balanced",
+        ]
+    }
+
+    /// Sets a known option; false for unknown keys (SD.Next's `opts.set` result).
+    mutating func set(_ key: String, to value: JSONValue) -> Bool {
+        guard Self.knownKeys.contains(key) else { return false }
+        values[key] = value
+        return true
+    }
+
+    var samplesFormat: SamplesFormat {
+        values["samples_format"]?.stringValue.flatMap { SamplesFormat(rawValue: $0.lowercased()) } ?? .jpg
+    }
+
+    var jpegQuality: Int32 { Int32(clamping: values["jpeg_quality"]?.intValue ?? 90) }
+    var keepIncomplete: Bool { values["keep_incomplete"]?.boolValue ?? true }
+    var returnGrid: Bool { values["return_grid"]?.boolValue ?? true }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The emulator's shared server state: SD.Next's global `shared.state`, its options, the loaded
+/// model and the stage history, behind one actor so routes and the generation worker agree.
+actor EmulatorState {
+    private(set) var stage = StageState()
+    private var preview = LivePreview()
+    private var history: [HistoryEntry] = []
+    private(set) var options: EmulatorOptions
+    private(set) var loadedModel: CheckpointInfo
+    let serverStart = Date().timeIntervalSince1970
+
+    /// SD.Next keeps at most this many history entries.
+    private static let historyLimit = 10_000
+
+    init(samplesFormat: SamplesFormat, rateLimit: Int?) {
+        let model = ModelCatalog.checkpoints[0]
+        loadedModel = model
+        options = EmulatorOptions(checkpoint: model, samplesFormat: samplesFormat, rateLimit: rateLimit)
+    }
+
+    private var now: Double { Date().timeIntervalSince1970 }
+
+    // MARK: Stage transitions (called by the generation worker)
+
+    func begin(_ title: String, api: Bool = false) {
+        let time = now
+        stage.begin(title, id: Self.makeStageID(), timestamp: Self.jobTimestamp(time), now: time, api: api)
+        preview.reset()
+        record(op: "begin", timestamp: time)
+    }
+
+    func end() {
+        let time = now
+        record(op: "end", timestamp: time)
+        stage.end(now: time)
+    }
+
+    func update(steps: Int) { stage.update(steps: steps) }
+
+    /// A sampler callback for step `step` of `steps`, storing the latent a preview decodes from.
+    func step(_ step: Int, of steps: Int, latent: LivePreview.Latent) {
+        stage.step(step, of: steps)
+        preview.store(latent)
+    }
+
+    func nextJob() {
+        preview.decode(step: stage.samplingStep, steps: stage.samplingSteps)
+        stage.nextJob()
+    }
+
+    func interrupt() { stage.interrupt() }
+    func skip() { stage.skip() }
+    func consumeSkip() { stage.consumeSkip() }
+
+    private func record(op: String, timestamp: Double) {
+        history.append(HistoryEntry(id: stage.id.text, job: stage.job.lowercased(), op: op, timestamp: timestamp, duration: nil))
+        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+    }
+
+    // MARK: Options and model
+
+    func setOption(_ key: String, to value: JSONValue) -> Bool { options.set(key, to: value) }
+
+    func setLoadedModel(_ model: CheckpointInfo) {
+        loadedModel = model
+        _ = options.set("sd_model_checkpoint", to: .string(model.title))
+    }
+
+    // MARK: Snapshots (called by routes)
+
+    /// The `/sdapi/v1/progress` body.
+    func progressJSON(skipCurrentImage: Bool) -> JSONValue {
+        let reading = stage.progressReading(now: now)
+        var currentImage: JSONValue = .null
+        if !reading.idle, preview.decode(step: stage.samplingStep, steps: stage.samplingSteps), !skipCurrentImage,
+            let image = preview.image
+        {
+            currentImage = .string(ImageCodec.base64(ImageCodec.encode(image, as: options.samplesFormat)))
+        }
+        return .object([
+            "id": stage.id.json, "progress": .double(reading.progress), "eta_relative": .double(reading.etaRelative),
+            "state": stage.json, "current_image": currentImage, "textinfo": .null,
+        ])
+    }
+
+    /// The `/sdapi/v1/status` body.
+    func statusJSON() -> JSONValue {
+        let time = now
+        let reading = stage.statusReading(now: time)
+        return .object([
+            "status": .string(reading.status), "task": .string(stage.job),
+            "timestamp": stage.job.isEmpty ? .null : .string(stage.jobTimestamp), "current": "",
+            "id": stage.id.json, "job": .int(reading.job), "jobs": .int(reading.jobs), "total": .int(stage.totalJobs),
+            "step": .int(reading.step), "steps": .int(reading.steps), "queued": 0,
+            "uptime": .int(Int((time - serverStart).rounded())), "elapsed": .double(reading.elapsed),
+            "eta": .double(reading.eta), "progress": .double(reading.progress),
+        ])
+    }
+
+    /// The `/internal/progress` body for a request naming `idTask` and `idLivePreview`.
+    func internalProgressJSON(idTask: String?, idLivePreview: Int) -> JSONValue {
+        let reading = stage.internalProgressReading(now: now)
+        let active = idTask == nil || (idTask == "undefined" && !stage.job.isEmpty)
+        var livePreview: JSONValue = .null
+        if active, idLivePreview != -1, !stage.api,
+            preview.decode(step: stage.samplingStep, steps: stage.samplingSteps), let image = preview.image
+        {
+            livePreview = .string("data:image/jpeg;base64," + ImageCodec.base64(ImageCodec.encode(image, as: .jpg, quality: 60)))
+        }
+        return .object([
+            "job": .string(stage.job), "textinfo": active ? .null : "Waiting...", "active": .bool(active),
+            "queued": false, "paused": .bool(stage.paused), "completed": false, "debug": false,
+            "step": .int(reading.step), "steps": .int(reading.steps), "batch_no": 0, "batch_count": 0,
+            "progress": .double(reading.progress), "eta": .double(reading.eta), "live_preview": livePreview,
+            "id_live_preview": .int(preview.counter),
+        ])
+    }
+
+    /// The `/sdapi/v1/history` body, optionally only entries with stage id `id`.
+    func historyJSON(id: String?) -> JSONValue {
+        let entries = id.map { wanted in history.filter { $0.id == wanted } } ?? history
+        return .array(entries.map(\.json))
+    }
+
+    // MARK: Helpers
+
+    /// 15 lowercase hex digits, like `uuid.uuid4().hex[:15]`.
+    static func makeStageID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<15).map { _ in digits[Int(generator.next() % 16)] })
+    }
+
+    /// `YYYYMMDDhhmmss` in local time, SD.Next's `job_timestamp`.
+    static func jobTimestamp(_ epoch: Double) -> String {
+        var seconds = time_t(epoch)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(
+            format: "%04d%02d%02d%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+            parts.tm_min, parts.tm_sec)
+    }
+}

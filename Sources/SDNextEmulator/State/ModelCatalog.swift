@@ -1,0 +1,74 @@
+/// One checkpoint the emulator pretends to have on disk, shaped like an SD.Next `ItemModel`.
+struct CheckpointInfo: Sendable, Equatable {
+    let name: String
+    let shortHash: String
+    let sha256: String
+    let type: String
+    let modelType: String
+    let pipelineClass: String
+
+    /// `"name [sha10]"`, the form `sd_model_checkpoint` takes in `/options`.
+    var title: String { "\(name) [\(shortHash)]" }
+    var filename: String { "/app/models/Stable-diffusion/\(name).safetensors" }
+
+    var itemJSON: JSONValue {
+        .object([
+            "title": .string(title), "model_name": .string(name), "filename": .string(filename),
+            "type": .string(type), "sha256": .string(sha256), "hash": .string(shortHash), "config": .null,
+        ])
+    }
+
+    /// SD.Next finds a checkpoint by title, name, short hash or filename.
+    func matches(_ query: String) -> Bool {
+        query == title || query == name || query == shortHash || query == filename || query == "\(name).safetensors"
+    }
+}
+
+/// The fixed set of checkpoints and samplers the emulator offers.
+enum ModelCatalog {
+    static let checkpoints: [CheckpointInfo] = [
+        CheckpointInfo(
+            name: "sdxl-base-1.0", shortHash: "31e35c80fc",
+            sha256: "31e35c80fc4829d14f90153f4c74cd59c90b779f6afe05a74cd6120b893f7e5b",
+            type: "safetensors", modelType: "sdxl", pipelineClass: "StableDiffusionXLPipeline"),
+        CheckpointInfo(
+            name: "juggernautXL_v9", shortHash: "c9e3e68f89",
+            sha256: "c9e3e68f89b8e38689e1097d4be4573cf308de4e3fd044c64ca697bdb4aa8bca",
+            type: "safetensors", modelType: "sdxl", pipelineClass: "StableDiffusionXLPipeline"),
+        CheckpointInfo(
+            name: "dreamshaper_8", shortHash: "879db523c3",
+            sha256: "879db523c30d3b9017143d56705015e15a2cb5628762c11d086fed9538abd7fd",
+            type: "safetensors", modelType: "sd", pipelineClass: "StableDiffusionPipeline"),
+    ]
+
+    static func checkpoint(named query: String) -> CheckpointInfo? {
+        checkpoints.first { $0.matches(query) }
+    }
+
+    /// Sampler names SD.Next lists at the reference commit (`"Default"` is valid but unlisted).
+    static let samplerNames = [
+        "UniPC", "DDIM", "Euler", "Euler a", "Euler SGM", "Euler EDM", "Euler FlowMatch", "DPM++", "DPM++ 2M",
+        "DPM++ 3M", "DPM++ 1S", "DPM++ SDE", "DPM++ 2M SDE", "DPM++ 3M SDE", "DPM++ 2M EDM", "DPM++ Cosine",
+        "DPM SDE", "DPM2 FlowMatch", "DPM2a FlowMatch", "Heun", "Heun FlowMatch", "DEIS", "SA Solver", "DC Solver",
+        "TCD", "LCM", "PNDM", "DDPM", "LMSD", "KDPM2", "KDPM2 a",
+    ]
+
+    /// Exact name, or case-insensitive match against the list plus `"Default"`.
+    static func isKnownSampler(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered == "default" || samplerNames.contains { $0.lowercased() == lowered }
+    }
+
+    static var samplersJSON: JSONValue {
+        .array(
+            samplerNames.map { name in
+                .object([
+                    "name": .string(name),
+                    "options": .object([
+                        "num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
+                        "beta_schedule": "scaled_linear", "prediction_type": "epsilon", "timestep_spacing": "leading",
+                    ]),
+                ])
+            })
+    }
+}

@@ -1,0 +1,89 @@
+/// The numbers `/sdapi/v1/progress` reports for one poll.
+public struct ProgressReading: Sendable, Equatable {
+    /// True when the idle short-circuit applied (`job_count == 0 && sampling_step == 0`).
+    public var idle: Bool
+    /// Per-stage progress, 0...1, rounded to 2 decimals.
+    public var progress: Double
+    /// Seconds remaining, from the current stage's start, rounded to 2 decimals.
+    public var etaRelative: Double
+}
+
+/// The numbers `/sdapi/v1/status` reports.
+public struct StatusReading: Sendable, Equatable {
+    public var status: String
+    public var step: Int
+    public var steps: Int
+    public var job: Int
+    public var jobs: Int
+    public var progress: Double
+    public var elapsed: Double?
+    public var eta: Double?
+}
+
+/// The numbers `/internal/progress` reports.
+public struct InternalProgressReading: Sendable, Equatable {
+    public var step: Int
+    public var steps: Int
+    public var progress: Double
+    public var eta: Double?
+}
+
+/// Python's `round(x, 2)` for the values SD.Next reports (half-to-even on the decimal value).
+func roundTo2(_ value: Double) -> Double {
+    (value * 100).rounded(.toNearestOrEven) / 100
+}
+
+extension StageState {
+    /// Computes a `/progress` reading at `now` (epoch seconds), exactly as `get_progress` does.
+    ///
+    /// Mutating: when a sampler reports more steps than announced, SD.Next grows `sampling_steps`
+    /// by its previous value until the step fits, and that change persists.
+    public mutating func progressReading(now: Double) -> ProgressReading {
+        if jobCount == 0 && samplingStep == 0 {
+            return ProgressReading(idle: true, progress: 0, etaRelative: 0)
+        }
+        let batchDone = max(jobNo, 0)
+        let batchTotal = max(jobCount, 1)
+        let step = max(samplingStep, 0)
+        let previousSteps = max(samplingSteps, 1)
+        while step > samplingSteps { samplingSteps += previousSteps }
+        let steps = max(samplingSteps, 1)
+        let current = steps * batchDone + step
+        let total = steps * batchTotal
+        let progress = min(current > 0 && total > 0 ? Double(current) / Double(total) : 0, 1)
+        let elapsed = now - (timeStart ?? now)
+        let eta = progress > 0 ? elapsed / progress - elapsed : 0
+        return ProgressReading(idle: false, progress: roundTo2(progress), etaRelative: roundTo2(eta))
+    }
+
+    /// Computes a `/status` reading, with SD.Next's precedence paused → interrupted → skipped → running/idle.
+    public func statusReading(now: Double) -> StatusReading {
+        let jobIndex = max(jobNo, 0)
+        let jobs = max(jobCount, jobNo)
+        let step = samplingSteps * jobIndex + samplingStep
+        let steps = samplingSteps * jobs
+        let progress = roundTo2(min(1, steps > 0 ? abs(Double(step) / Double(steps)) : 0))
+        let elapsed = timeStart.map { roundTo2(now - $0) }
+        var eta: Double?
+        if progress > 0, let elapsed {
+            eta = roundTo2(roundTo2(elapsed / progress) - elapsed)
+        }
+        let status =
+            if paused { "paused" } else if interrupted { "interrupted" } else if skipped { "skipped" } else if !job.isEmpty {
+                "running"
+            } else { "idle" }
+        return StatusReading(
+            status: status, step: step, steps: steps, job: jobIndex, jobs: jobs, progress: progress, elapsed: elapsed, eta: eta)
+    }
+
+    /// Computes an `/internal/progress` reading (batch fields are always 0 for API work).
+    public func internalProgressReading(now: Double) -> InternalProgressReading {
+        let step = max(samplingStep, 0)
+        let steps = max(samplingSteps, 1)
+        let current = step > 0 ? Double(step) / Double(steps) : 0
+        let progress = roundTo2(min(1, current))
+        let elapsed = timeStart.map { now - $0 } ?? 0
+        let eta = progress > 0 ? elapsed / progress - elapsed : nil
+        return InternalProgressReading(step: step, steps: steps, progress: progress, eta: eta)
+    }
+}

@@ -1,0 +1,98 @@
+import Logging
+import SDNext
+import SDNextEmulator
+import Testing
+
+extension EmulatorConfiguration {
+    /// A fast emulator on an ephemeral port, without the rate limiter (tests poll quickly).
+    static func testing(
+        stepDuration: Duration = .milliseconds(10),
+        stageGap: Duration = .milliseconds(5),
+        credentials: EmulatorCredentials? = nil,
+        faults: FaultSettings = FaultSettings(),
+        rateLimitPerMinute: Int? = nil
+    ) -> EmulatorConfiguration {
+        EmulatorConfiguration(
+            port: 0,
+            credentials: credentials,
+            stepDuration: stepDuration,
+            stageGap: stageGap,
+            modelLoadDuration: .milliseconds(20),
+            faults: faults,
+            rateLimitPerMinute: rateLimitPerMinute
+        )
+    }
+}
+
+/// Starts an emulator, hands a client for it to `body`, and stops the emulator afterwards.
+func withEmulatorClient<Result: Sendable>(
+    _ emulatorConfiguration: EmulatorConfiguration = .testing(),
+    configure: (inout SDNextConfiguration) -> Void = { _ in },
+    _ body: (SDNextClient, RunningEmulator) async throws -> Result
+) async throws -> Result {
+    try await withSDNextEmulator(configuration: emulatorConfiguration, logger: quietEmulatorLogger) { emulator in
+        var configuration = SDNextConfiguration(baseURL: emulator.baseURL)
+        configure(&configuration)
+        return try await body(SDNextClient(configuration: configuration), emulator)
+    }
+}
+
+/// The emulator logs its own shutdown at error level; tests only want to see failures of their own.
+let quietEmulatorLogger: Logger = {
+    var logger = Logger(label: "sdnext-emulator")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// Polls `condition` every 10 ms until it holds, `timeout` passes or the task is cancelled; returns whether it held.
+func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline, !Task.isCancelled {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return try await condition()
+}
+
+/// Small images keep the emulator's encoding cheap.
+func smallTxt2Img(steps: Int, nIter: Int = 1, seed: Int = 1234) -> Txt2ImgRequest {
+    Txt2ImgRequest(prompt: "a red fox", steps: steps, width: 64, height: 64, seed: seed, nIter: nIter)
+}
+
+/// Runs `operation` while another child task polls `/progress` every `interval` and collects the snapshots.
+func collectingProgress<Value: Sendable>(
+    _ client: SDNextClient,
+    every interval: Duration = .milliseconds(10),
+    _ operation: @escaping @Sendable () async throws -> Value
+) async throws -> (Value, [(ContinuousClock.Instant, ProgressSnapshot)]) {
+    try await withThrowingTaskGroup(of: PollOutcome<Value>.self) { group in
+        group.addTask { .finished(try await operation()) }
+        group.addTask {
+            var snapshots: [(ContinuousClock.Instant, ProgressSnapshot)] = []
+            while !Task.isCancelled {
+                if let snapshot = try? await client.progress() {
+                    snapshots.append((.now, snapshot))
+                }
+                try? await Task.sleep(for: interval)
+            }
+            return .polled(snapshots)
+        }
+        var value: Value?
+        var snapshots: [(ContinuousClock.Instant, ProgressSnapshot)] = []
+        while let outcome = try await group.next() {
+            switch outcome {
+            case .finished(let result):
+                value = result
+                group.cancelAll()
+            case .polled(let polled):
+                snapshots = polled
+            }
+        }
+        return (try #require(value), snapshots)
+    }
+}
+
+enum PollOutcome<Value: Sendable>: Sendable {
+    case finished(Value)
+    case polled([(ContinuousClock.Instant, ProgressSnapshot)])
+}

@@ -1,0 +1,110 @@
+import SDNext
+import SDNextEmulator
+import Testing
+
+/// Progress as seen while generations run on the emulator.
+@Suite(.timeLimit(.minutes(1))) struct ProgressTests {
+    /// The order SD.Next's stages run in for one txt2img iteration (reference §2.3).
+    private static let stageOrder = ["API-TXT", "Process", "Base", "Params", "TE Encode", "Inference", "VAE Decode"]
+
+    @Test func stagesAppearInSDNextOrderDuringTxt2img() async throws {
+        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(40), stageGap: .milliseconds(60))
+        try await withEmulatorClient(emulator) { client, _ in
+            let (result, polled) = try await collectingProgress(client) {
+                try await client.txt2img(smallTxt2Img(steps: 5))
+            }
+            #expect(result.images.count == 1)
+            let snapshots = polled.map(\.1)
+
+            var stages: [String] = []
+            for job in snapshots.map(\.state.job) where !job.isEmpty && stages.last != job {
+                stages.append(job)
+            }
+            let positions = stages.compactMap { Self.stageOrder.firstIndex(of: $0) }
+            #expect(positions.count == stages.count, "unexpected stage in \(stages)")
+            #expect(positions == positions.sorted(), "stages out of order: \(stages)")
+            #expect(stages.contains("Inference"))
+            #expect(stages.contains("VAE Decode"))
+
+            let sampling = snapshots.filter(\.isSampling)
+            #expect(sampling.allSatisfy { if case .text = $0.id { true } else { false } })
+            #expect(Set(sampling.map(\.id)).count == 1)
+            let steps = sampling.map(\.state.samplingStep)
+            #expect(steps == steps.sorted())
+            #expect(snapshots.filter { $0.state.job.isEmpty }.allSatisfy { $0.id == .none || $0.id == .number(0) })
+        }
+    }
+
+    @Test func trackerIsMonotonicFromZeroToOneOverTwoIterations() async throws {
+        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(30), stageGap: .milliseconds(10))
+        try await withEmulatorClient(emulator) { client, _ in
+            let request = smallTxt2Img(steps: 8, nIter: 2)
+            let plan = GenerationPlan(request)
+            #expect(plan.totalSteps == 16)
+            let start = ContinuousClock.now
+            let (result, polled) = try await collectingProgress(client) { try await client.txt2img(request) }
+            #expect(result.images.count == 2)
+
+            var tracker = ProgressTracker(plan: plan, startedAt: start)
+            var fractions = polled.map { tracker.observe($0.1, at: $0.0).fraction }
+            fractions.append(tracker.finish().fraction)
+
+            #expect(fractions.first == 0)
+            #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 }, "not monotonic: \(fractions)")
+            #expect(fractions.last == 1)
+            #expect(fractions.contains { $0 > 0 && $0 < 0.5 }, "no progress seen in the first pass: \(fractions)")
+            #expect(fractions.contains { $0 > 0.5 && $0 < 1 }, "second pass not counted: \(fractions)")
+        }
+    }
+
+    @Test func etaIsReportedOnceStepsAdvance() async throws {
+        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(30))
+        try await withEmulatorClient(emulator) { client, _ in
+            let request = smallTxt2Img(steps: 10)
+            let start = ContinuousClock.now
+            let (_, polled) = try await collectingProgress(client) { try await client.txt2img(request) }
+            var tracker = ProgressTracker(plan: GenerationPlan(request), startedAt: start)
+            let reports = polled.map { tracker.observe($0.1, at: $0.0) }
+            let withETA = reports.filter { $0.etaSeconds != nil && $0.currentStep < $0.totalSteps }
+            #expect(!withETA.isEmpty)
+            #expect(withETA.allSatisfy { ($0.etaSeconds ?? -1) >= 0 })
+        }
+    }
+
+    @Test func previewsArriveAsSniffableImagesWhileSampling() async throws {
+        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(20))
+        try await withEmulatorClient(emulator) { client, _ in
+            let previews = try await withThrowingTaskGroup(of: [EncodedImage].self) { group in
+                group.addTask {
+                    _ = try await client.txt2img(smallTxt2Img(steps: 300))
+                    return []
+                }
+                group.addTask {
+                    var found: [EncodedImage] = []
+                    _ = try await eventually {
+                        let snapshot = try await client.progress(skipCurrentImage: false)
+                        guard snapshot.isSampling, let preview = snapshot.currentImage else { return false }
+                        found.append(try EncodedImage(base64: preview))
+                        return true
+                    }
+                    _ = try await eventually {
+                        let live = try await client.internalProgress(taskID: nil, livePreviewID: 0)
+                        guard let preview = live.livePreview else { return false }
+                        #expect(preview.hasPrefix("data:image/jpeg;base64,"))
+                        found.append(try EncodedImage(base64: preview))
+                        return true
+                    }
+                    await client.keepInterrupting(every: .milliseconds(100))
+                    return found
+                }
+                defer { group.cancelAll() }
+                _ = try await group.next()
+                group.cancelAll()
+                return try await group.reduce(into: [EncodedImage]()) { $0 += $1 }
+            }
+            #expect(previews.map(\.format) == [.jpeg, .jpeg])
+            let idle = try await client.progress(skipCurrentImage: false)
+            #expect(!idle.isSampling)
+        }
+    }
+}
