@@ -53,21 +53,12 @@ public struct EaselServer: Service {
                 "requeued": "\(recovered.requeued.count)", "failed": "\(recovered.failed.count)",
             ])
         }
-        try await HTTPClient.withHTTPClient(configuration: Self.backendClientConfiguration) { httpClient in
+        try await HTTPClient.withHTTPClient(configuration: .sdNext) { httpClient in
             let backends = try backendURLs.map {
                 Backend(client: SDNextClient(configuration: try SDNextConfiguration(url: $0), httpClient: httpClient))
             }
             try await runServices(store: store, backends: backends)
         }
-    }
-
-    /// A dead backend must be noticed at once, not after the pool's retries: Easel has its own health checks
-    /// and re-queues jobs, so connection attempts are not retried.
-    private static var backendClientConfiguration: HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(3)
-        return configuration
     }
 
     private func runServices(store: SQLiteJobStore, backends: [Backend]) async throws {
