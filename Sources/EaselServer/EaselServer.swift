@@ -32,13 +32,20 @@ public struct EaselServer: Service {
                 let emulator = SDNextEmulator(
                     configuration: configuration.emulator, logger: logger.with("emulator", "\(index + 1)"),
                     onListening: { ports.continuation.yield($0) })
-                emulators.addTask { try await emulator.run() }
+                emulators.addTask {
+                    defer { ports.continuation.finish() }
+                    try await emulator.run()
+                }
             }
             var urls = configuration.backendURLs
             var iterator = ports.stream.makeAsyncIterator()
             for _ in 0..<configuration.emulatorCount {
-                guard let port = await iterator.next() else { return }
+                guard let port = await iterator.next() else { break }
                 urls.append("http://127.0.0.1:\(port)")
+            }
+            guard urls.count == configuration.backendURLs.count + configuration.emulatorCount else {
+                try await emulators.next()
+                throw EmulatorStartFailure()
             }
             try await runHub(backendURLs: urls)
             emulators.cancelAll()
@@ -92,4 +99,9 @@ public struct EaselServer: Service {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
+}
+
+/// An in-process emulated backend stopped before it listened (its port was taken, for example).
+struct EmulatorStartFailure: Error, CustomStringConvertible {
+    var description: String { "an emulated SD.Next backend stopped before it started listening" }
 }
