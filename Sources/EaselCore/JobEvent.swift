@@ -9,6 +9,8 @@ public struct JobProgressState: Sendable, Equatable {
     public var totalSteps: Int?
     public var etaSeconds: Double?
     public var errorMessage: String?
+    /// SD.Next's live preview (base64, as SD.Next encoded it), only polled while someone asked for previews.
+    public var previewImage: String?
 
     public init(
         status: JobStatus,
@@ -16,7 +18,8 @@ public struct JobProgressState: Sendable, Equatable {
         currentStep: Int? = nil,
         totalSteps: Int? = nil,
         etaSeconds: Double? = nil,
-        errorMessage: String? = nil
+        errorMessage: String? = nil,
+        previewImage: String? = nil
     ) {
         self.status = status
         self.fraction = fraction
@@ -24,6 +27,7 @@ public struct JobProgressState: Sendable, Equatable {
         self.totalSteps = totalSteps
         self.etaSeconds = etaSeconds
         self.errorMessage = errorMessage
+        self.previewImage = previewImage
     }
 }
 
@@ -65,4 +69,21 @@ public struct JobEvent: Sendable, Equatable {
         self.timestamp = timestamp
         self.kind = kind
     }
+
+    /// True for a progress event carrying a preview image.
+    public var hasPreview: Bool {
+        if case .progress(let progress) = kind { return progress.previewImage != nil }
+        return false
+    }
+
+    /// The same event without its preview image, for subscribers that did not ask for previews.
+    public var withoutPreview: JobEvent {
+        guard case .progress(var progress) = kind, progress.previewImage != nil else { return self }
+        progress.previewImage = nil
+        return JobEvent(jobID: jobID, seq: seq, timestamp: timestamp, kind: .progress(progress))
+    }
 }
+
+/// Whether anyone currently wants live previews of a job; the job's monitor asks before each poll, so SD.Next
+/// only encodes previews that somebody will see.
+public typealias PreviewDemand = @Sendable (JobID) -> Bool

@@ -24,12 +24,18 @@ public struct DeliveryWorker: Service {
     let backends: [Backend]
     let service: GenerationService
     let configuration: Configuration
+    let previewDemand: PreviewDemand
     let logger: Logger
 
-    public init(backends: [Backend], service: GenerationService, configuration: Configuration, logger: Logger) {
+    /// - Parameter previewDemand: asked before each progress poll whether anyone wants the job's live preview.
+    public init(
+        backends: [Backend], service: GenerationService, configuration: Configuration,
+        previewDemand: @escaping PreviewDemand = { _ in false }, logger: Logger
+    ) {
         self.backends = backends
         self.service = service
         self.configuration = configuration
+        self.previewDemand = previewDemand
         self.logger = logger
     }
 

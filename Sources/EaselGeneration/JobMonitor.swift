@@ -10,6 +10,7 @@ struct JobMonitor {
     let jobID: JobID
     let events: JobEventBus
     let interval: Duration
+    let previewDemand: PreviewDemand
 
     /// Polls until cancelled; returns the tracker with everything it observed.
     func run(tracker initial: ProgressTracker, published initialState: JobProgressState) async -> ProgressTracker {
@@ -21,13 +22,16 @@ struct JobMonitor {
             } catch {
                 return tracker
             }
-            guard let snapshot = try? await client.progress(skipCurrentImage: true), !Task.isCancelled else { continue }
+            let wantsPreview = previewDemand(jobID)
+            guard let snapshot = try? await client.progress(skipCurrentImage: !wantsPreview), !Task.isCancelled else { continue }
             let progress = tracker.observe(snapshot)
             let state = JobProgressState(
                 status: .processing, fraction: progress.fraction, currentStep: progress.currentStep,
-                totalSteps: progress.totalSteps, etaSeconds: progress.etaSeconds)
+                totalSteps: progress.totalSteps, etaSeconds: progress.etaSeconds,
+                previewImage: wantsPreview ? snapshot.currentImage : nil)
+            let newPreview = state.previewImage != nil && state.previewImage != published.previewImage
             if state.fraction != published.fraction || state.currentStep != published.currentStep
-                || state.status != published.status {
+                || state.status != published.status || newPreview {
                 events.publish(.progress(state), for: jobID)
                 published = state
             }

@@ -40,7 +40,9 @@ struct JobRun {
         await withTaskGroup(of: ChildResult.self) { group in
             group.addTask { .generation(await generate()) }
             group.addTask {
-                let monitor = JobMonitor(client: backend.client, jobID: job.id, events: events, interval: worker.configuration.pollInterval)
+                let monitor = JobMonitor(
+                    client: backend.client, jobID: job.id, events: events, interval: worker.configuration.pollInterval,
+                    previewDemand: worker.previewDemand)
                 return .monitor(await monitor.run(tracker: initialTracker, published: started))
             }
             group.addTask {

@@ -30,9 +30,24 @@ public struct ResumePosition: Sendable, Equatable {
     }
 }
 
+/// A `subscribe` request.
+public struct Subscription: Sendable, Equatable {
+    public var selection: JobSelection
+    /// Present when a reconnecting client asks for what it missed.
+    public var resume: ResumePosition?
+    /// The origin's `include_previews`: this connection wants `preview_image` filled in `progress_update`.
+    public var includePreviews: Bool
+
+    public init(_ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false) {
+        self.selection = selection
+        self.resume = resume
+        self.includePreviews = includePreviews
+    }
+}
+
 /// Every message a client may send on the progress socket.
 public enum ClientMessage: Sendable, Equatable {
-    case subscribe(JobSelection, resume: ResumePosition?)
+    case subscribe(Subscription)
     case unsubscribe(JobSelection)
     case ping(echo: JSONValue?)
 
@@ -47,7 +62,11 @@ public enum ClientMessage: Sendable, Equatable {
         switch type {
         case "subscribe":
             return selection(fields["job_ids"], requestType: type).flatMap { selection in
-                resume(since: fields["since"], epoch: fields["epoch"]).map { .subscribe(selection, resume: $0) }
+                resume(since: fields["since"], epoch: fields["epoch"]).flatMap { resume in
+                    includePreviews(fields["include_previews"]).map {
+                        .subscribe(Subscription(selection, resume: resume, includePreviews: $0))
+                    }
+                }
             }
         case "unsubscribe":
             return selection(fields["job_ids"], requestType: type).map(ClientMessage.unsubscribe)
@@ -56,6 +75,19 @@ public enum ClientMessage: Sendable, Equatable {
         default:
             return .failure(ProtocolError(
                 .unknownType, "Unknown message type \"\(type)\"; expected subscribe, unsubscribe or ping", requestType: type))
+        }
+    }
+
+    /// Lax like the origin's pydantic bool: true/false, 1/0, "true"/"false"/"yes"/"no"/"1"/"0".
+    private static func includePreviews(_ value: JSONValue?) -> Result<Bool, ProtocolError> {
+        switch value {
+        case nil, .null?: return .success(false)
+        case .bool(let flag)?: return .success(flag)
+        case .number(let number)? where number == 0 || number == 1: return .success(number == 1)
+        case .string(let text)? where ["true", "yes", "1", "on"].contains(text.lowercased()): return .success(true)
+        case .string(let text)? where ["false", "no", "0", "off"].contains(text.lowercased()): return .success(false)
+        default:
+            return .failure(ProtocolError(.invalidMessage, "include_previews must be true or false", requestType: "subscribe"))
         }
     }
 

@@ -108,7 +108,7 @@ private struct MessageData: Encodable {
             try data.encode(progress.currentStep, forKey: Key("current_step"))
             try data.encode(progress.totalSteps, forKey: Key("total_steps"))
             try data.encode(progress.etaSeconds.map { ($0 * 100).rounded() / 100 }, forKey: Key("eta_seconds"))
-            try data.encode(String?.none, forKey: Key("preview_image"))
+            try data.encode(progress.previewImage, forKey: Key("preview_image"))
             try data.encode(progress.errorMessage, forKey: Key("error_message"))
         case .completed(let completion):
             try data.encode(completion.status.rawValue, forKey: Key("status"))

@@ -39,6 +39,8 @@ public final class ConnectionManager: Sendable {
         var global: Set<String> = []
         var subscribers: [JobID: Set<String>] = [:]
         var subscriptions: [String: Set<JobID>] = [:]
+        /// Connections that asked for live previews.
+        var previewing: Set<String> = []
     }
 
     private let registry = Mutex(Registry())
@@ -66,6 +68,7 @@ public final class ConnectionManager: Sendable {
         registry.withLock { registry in
             registry.connections[connection.id] = nil
             registry.global.remove(connection.id)
+            registry.previewing.remove(connection.id)
             for jobID in registry.subscriptions.removeValue(forKey: connection.id) ?? [] {
                 removeSubscriber(connection.id, from: jobID, in: &registry)
             }
@@ -75,8 +78,11 @@ public final class ConnectionManager: Sendable {
     /// Adds subscriptions; they are additive, as in the origin. Returns false, adding nothing, when the
     /// connection would hold more than `maxSubscriptionsPerConnection` per-job subscriptions.
     /// `seen` gives, per job, the last `seq` the client already has (events up to it are dropped).
-    public func subscribe(_ connection: Connection, to selection: JobSelection, seen: [JobID: Int] = [:]) -> Bool {
+    public func subscribe(
+        _ connection: Connection, to selection: JobSelection, seen: [JobID: Int] = [:], includePreviews: Bool = false
+    ) -> Bool {
         registry.withLock { registry in
+            if includePreviews { registry.previewing.insert(connection.id) }
             switch selection {
             case .allJobs:
                 registry.global.insert(connection.id)
@@ -108,18 +114,32 @@ public final class ConnectionManager: Sendable {
         }
     }
 
-    /// Hands one encoded event to every connection subscribed to its job or to all jobs.
-    public func broadcast(_ event: JobEvent, frame: ByteBuffer) {
-        let recipients = registry.withLock { registry -> [Connection] in
+    /// Hands one encoded event to every connection subscribed to its job or to all jobs. `previewFrame`, when
+    /// given, is the same event with its preview image, for the connections that asked for previews.
+    public func broadcast(_ event: JobEvent, frame: ByteBuffer, previewFrame: ByteBuffer? = nil) {
+        let recipients = registry.withLock { registry -> [(Connection, Bool)] in
             let perJob = registry.subscribers[event.jobID] ?? []
             var ids = registry.global
             if !perJob.isEmpty { ids.formUnion(perJob) }
-            return ids.compactMap { registry.connections[$0] }
+            return ids.compactMap { id in registry.connections[id].map { ($0, registry.previewing.contains(id)) } }
         }
         let isProgress = if case .progress = event.kind { true } else { false }
-        for connection in recipients {
-            connection.outbox.push(frame, event: (event.jobID, event.seq, isProgress))
+        for (connection, previewing) in recipients {
+            let bytes = previewing ? previewFrame ?? frame : frame
+            connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress))
         }
+    }
+
+    /// Whether a connection that asked for previews follows `jobID` (directly or through all jobs).
+    public func wantsPreviews(of jobID: JobID) -> Bool {
+        registry.withLock { registry in
+            registry.previewing.contains { registry.global.contains($0) || registry.subscribers[jobID]?.contains($0) == true }
+        }
+    }
+
+    /// Whether this connection asked for previews.
+    public func isPreviewing(_ connection: Connection) -> Bool {
+        registry.withLock { $0.previewing.contains(connection.id) }
     }
 
     /// Open connections.

@@ -36,7 +36,8 @@ public struct WebSocketService: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await closeStalledWritersUntilCancelled() }
             for await event in bus.subscribe().cancelOnGracefulShutdown() {
-                manager.broadcast(event, frame: Self.frame(for: event))
+                let previewFrame = event.hasPreview ? Self.frame(for: event) : nil
+                manager.broadcast(event, frame: Self.frame(for: event.withoutPreview), previewFrame: previewFrame)
             }
             group.cancelAll()
         }

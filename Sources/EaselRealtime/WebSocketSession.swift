@@ -100,15 +100,16 @@ extension WebSocketService {
         case .success(.unsubscribe(let selection)):
             manager.unsubscribe(connection, from: selection)
             reply(.unsubscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
-        case .success(.subscribe(let selection, let resume)):
-            await subscribe(connection, to: selection, resume: resume)
+        case .success(.subscribe(let subscription)):
+            await subscribe(connection, to: subscription)
         }
     }
 
     /// Subscribes, then brings the client up to date at once: a resuming client gets exactly the events it
     /// missed (or, when they are no longer held, a snapshot and `recovered: false`); a new subscriber to a job
     /// gets the job's current state instead of waiting for its next change.
-    private func subscribe(_ connection: ConnectionManager.Connection, to selection: JobSelection, resume: ResumePosition?) async {
+    private func subscribe(_ connection: ConnectionManager.Connection, to subscription: Subscription) async {
+        let (selection, resume) = (subscription.selection, subscription.resume)
         let epochMatches = resume?.epoch == nil || resume?.epoch == epoch
         var catchUp: [JobID: [JobEvent]] = [:]
         var recovered: [String: Bool] = [:]
@@ -122,7 +123,7 @@ extension WebSocketService {
                 recovered[jobID.rawValue] = false
             }
         }
-        guard manager.subscribe(connection, to: selection, seen: seen) else {
+        guard manager.subscribe(connection, to: selection, seen: seen, includePreviews: subscription.includePreviews) else {
             reply(.error(ProtocolError(
                 .tooManySubscriptions,
                 "A connection may hold at most \(configuration.maxSubscriptionsPerConnection) job subscriptions",
@@ -141,10 +142,12 @@ extension WebSocketService {
             }
             catchUp[jobID] = events
         }
+        let previewing = manager.isPreviewing(connection)
         for (jobID, events) in catchUp {
             for event in events {
                 let isProgress = if case .progress = event.kind { true } else { false }
-                connection.outbox.push(Self.frame(for: event), event: (jobID, event.seq, isProgress))
+                let frame = Self.frame(for: previewing ? event : event.withoutPreview)
+                connection.outbox.push(frame, event: (jobID, event.seq, isProgress))
             }
         }
         if !unknown.isEmpty {

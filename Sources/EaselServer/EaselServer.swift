@@ -75,7 +75,10 @@ public struct EaselServer: Service {
         let webSocket = WebSocketService(
             bus: service.events, manager: ConnectionManager(configuration: configuration.realtime),
             snapshots: { await service.snapshot(of: $0) }, logger: logger)
-        let worker = DeliveryWorker(backends: backends, service: service, configuration: configuration.worker, logger: logger)
+        let manager = webSocket.manager
+        let worker = DeliveryWorker(
+            backends: backends, service: service, configuration: configuration.worker,
+            previewDemand: { manager.wantsPreviews(of: $0) }, logger: logger)
         let application = buildApplication(service: service, backends: backends, webSocket: webSocket)
         logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
         let group = ServiceGroup(configuration: .init(services: [

@@ -5,19 +5,26 @@ import Testing
 
 @Suite struct ClientMessageTests {
     @Test func subscribeWithNullOrAbsentJobIDsMeansAllJobs() throws {
-        #expect(try ClientMessage.parse(#"{"type":"subscribe","job_ids":null}"#).get() == .subscribe(.allJobs, resume: nil))
-        #expect(try ClientMessage.parse(#"{"type":"subscribe"}"#).get() == .subscribe(.allJobs, resume: nil))
+        #expect(try ClientMessage.parse(#"{"type":"subscribe","job_ids":null}"#).get() == .subscribe(Subscription(.allJobs)))
+        #expect(try ClientMessage.parse(#"{"type":"subscribe"}"#).get() == .subscribe(Subscription(.allJobs)))
     }
 
     @Test func subscribeWithListKeepsOrderAndDropsRepeats() throws {
         let message = try ClientMessage.parse(#"{"type":"subscribe","job_ids":["a-1","b-2","a-1"]}"#).get()
-        #expect(message == .subscribe(.jobs([JobID(rawValue: "a-1"), JobID(rawValue: "b-2")]), resume: nil))
+        #expect(message == .subscribe(Subscription(.jobs([JobID(rawValue: "a-1"), JobID(rawValue: "b-2")]))))
     }
 
     @Test func subscribeMayResumeFromSeqsOfAnEpoch() throws {
         let message = try ClientMessage.parse(#"{"type":"subscribe","job_ids":["a-1"],"since":{"a-1":4},"epoch":"e1"}"#).get()
-        #expect(message == .subscribe(
-            .jobs([JobID(rawValue: "a-1")]), resume: ResumePosition(epoch: "e1", since: [JobID(rawValue: "a-1"): 4])))
+        #expect(message == .subscribe(Subscription(
+            .jobs([JobID(rawValue: "a-1")]), resume: ResumePosition(epoch: "e1", since: [JobID(rawValue: "a-1"): 4]))))
+    }
+
+    @Test func includePreviewsIsReadLaxlyLikeTheOrigin() throws {
+        for (text, expected) in [("true", true), ("1", true), (#""yes""#, true), ("false", false), (#""0""#, false)] {
+            let message = try ClientMessage.parse(#"{"type":"subscribe","include_previews":\#(text)}"#).get()
+            #expect(message == .subscribe(Subscription(.allJobs, includePreviews: expected)), "\(text)")
+        }
     }
 
     @Test(arguments: [
@@ -35,6 +42,7 @@ import Testing
         (#"{"type":"subscribe","job_ids":["a"],"since":{"a":1.5}}"#, .invalidSince),
         (#"{"type":"subscribe","job_ids":["a"],"since":[1]}"#, .invalidSince),
         (#"{"type":"subscribe","job_ids":["a"],"since":{"a":1},"epoch":5}"#, .invalidSince),
+        (#"{"type":"subscribe","include_previews":"maybe"}"#, .invalidMessage),
     ])
     func badInputNamesTheProblem(text: String, code: ProtocolError.Code) {
         guard case .failure(let error) = ClientMessage.parse(text) else {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SDNext
 import Testing
 
@@ -80,4 +81,48 @@ import Testing
             }
         }
     }
+
+    @Test func previewsGoOnlyToConnectionsThatAskedForThem() async throws {
+        try await withEmulators(count: 1, stepMilliseconds: 20) { emulators in
+            try await withHub(backends: emulators.map(\.baseURL)) { hub in
+                let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+                let observed = try await withThrowingTaskGroup(of: (Bool, [JSONValue]).self) { group in
+                    for includePreviews in [true, false] {
+                        group.addTask {
+                            let box = MessagesBox()
+                            try await withSocket(hub) { socket in
+                                try await socket.send(#"{"type":"subscribe","job_ids":null,"include_previews":\#(includePreviews)}"#)
+                                _ = try await socket.next("subscription_confirmed")
+                                readyContinuation.yield()
+                                var messages: [JSONValue] = []
+                                while messages.last?["type"]?.string != "generation_complete" {
+                                    messages.append(try await socket.next())
+                                }
+                                box.set(messages)
+                            }
+                            return (includePreviews, box.messages)
+                        }
+                    }
+                    var iterator = ready.makeAsyncIterator()
+                    _ = await iterator.next()
+                    _ = await iterator.next()
+                    _ = try await hub.queue(#"{"prompt":"a preview","steps":40,"width":128,"height":128}"#)
+                    return try await group.reduce(into: [Bool: [JSONValue]]()) { $0[$1.0] = $1.1 }
+                }
+                let previews = (observed[true] ?? []).compactMap { $0["data"]?["preview_image"]?.string }
+                #expect(!previews.isEmpty)
+                #expect(previews.allSatisfy { $0.hasPrefix("/9j/") })
+                let plain = observed[false] ?? []
+                #expect(plain.contains { $0["type"]?.string == "progress_update" })
+                #expect(plain.allSatisfy { $0["data"]?["preview_image"]?.string == nil })
+            }
+        }
+    }
+}
+
+/// Carries messages out of a `@Sendable` socket handler.
+final class MessagesBox: Sendable {
+    private let storage = Mutex<[JSONValue]>([])
+    func set(_ messages: [JSONValue]) { storage.withLock { $0 = messages } }
+    var messages: [JSONValue] { storage.withLock { $0 } }
 }
