@@ -19,6 +19,9 @@ public protocol JobStore: Sendable {
     /// Puts a processing job back in the queue (its backend went away). Returns false when it was not processing.
     func requeue(_ id: JobID) async throws -> Bool
 
+    /// How many jobs have `status`.
+    func count(of status: JobStatus) async throws -> Int
+
     /// Jobs still queued or processing, most recently started first.
     func activeJobs(limit: Int) async throws -> [Job]
 

@@ -23,17 +23,19 @@ public struct GenerationService: Sendable {
     public let events: JobEventBus
     public let images: ImageStore
     public let limits: ParameterLimits
+    public let metrics: EaselMetrics
     let wakeUp: WakeSignal
     let cancellations: CancellationRegistry
 
     public init(
         store: any JobStore, events: JobEventBus, images: ImageStore, limits: ParameterLimits = ParameterLimits(),
-        wakeUp: WakeSignal, cancellations: CancellationRegistry
+        metrics: EaselMetrics = .none, wakeUp: WakeSignal, cancellations: CancellationRegistry
     ) {
         self.store = store
         self.events = events
         self.images = images
         self.limits = limits
+        self.metrics = metrics
         self.wakeUp = wakeUp
         self.cancellations = cancellations
     }
@@ -44,6 +46,8 @@ public struct GenerationService: Sendable {
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
         let job = Job(parameters: parameters, returnFormat: returnFormat, priority: priority)
         try await store.insert(job)
+        metrics.jobsSubmitted.increment()
+        metrics.queueDepth.increment()
         events.publish(.started(parameters), for: job.id)
         wakeUp.signal()
         return job
@@ -51,6 +55,8 @@ public struct GenerationService: Sendable {
 
     public func cancel(_ id: JobID) async throws -> CancelOutcome {
         if let job = try await store.cancelQueued(id, at: Date()) {
+            metrics.queueDepth.decrement()
+            metrics.jobsCancelled.increment()
             let progress = JobProgressState(status: .cancelled, fraction: 0, errorMessage: "Cancelled before it started")
             events.publish(.progress(progress), for: id)
             events.publish(.completed(completion(for: job)), for: id)

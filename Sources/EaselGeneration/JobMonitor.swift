@@ -11,6 +11,7 @@ struct JobMonitor {
     let events: JobEventBus
     let interval: Duration
     let previewDemand: PreviewDemand
+    let metrics: EaselMetrics
 
     /// Polls until cancelled; returns the tracker with everything it observed.
     func run(tracker initial: ProgressTracker, published initialState: JobProgressState) async -> ProgressTracker {
@@ -23,7 +24,9 @@ struct JobMonitor {
                 return tracker
             }
             let wantsPreview = previewDemand(jobID)
+            let pollStarted = ContinuousClock.now
             guard let snapshot = try? await client.progress(skipCurrentImage: !wantsPreview), !Task.isCancelled else { continue }
+            metrics.progressPoll.record(ContinuousClock.now - pollStarted)
             let progress = tracker.observe(snapshot)
             let state = JobProgressState(
                 status: .processing, fraction: progress.fraction, currentStep: progress.currentStep,

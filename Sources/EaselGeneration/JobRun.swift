@@ -28,6 +28,10 @@ struct JobRun {
         let cancel = service.cancellations.register(job.id)
         defer { service.cancellations.finish(job.id) }
 
+        service.metrics.queueDepth.decrement()
+        if let startedAt = job.startedAt {
+            service.metrics.jobWait.recordSeconds(startedAt.timeIntervalSince(job.createdAt))
+        }
         let parameters = job.parameters
         let plan = GenerationPlan(steps: parameters.steps, iterations: parameters.nIter)
         let started = JobProgressState(status: .processing, fraction: 0, currentStep: 0, totalSteps: plan.totalSteps)
@@ -42,7 +46,7 @@ struct JobRun {
             group.addTask {
                 let monitor = JobMonitor(
                     client: backend.client, jobID: job.id, events: events, interval: worker.configuration.pollInterval,
-                    previewDemand: worker.previewDemand)
+                    previewDemand: worker.previewDemand, metrics: service.metrics)
                 return .monitor(await monitor.run(tracker: initialTracker, published: started))
             }
             group.addTask {
@@ -126,6 +130,8 @@ struct JobRun {
                 totalSteps: progress.totalSteps, etaSeconds: status == .completed ? 0 : nil, errorMessage: error)
             events.publish(.progress(last), for: job.id)
             events.publish(.completed(service.completion(for: finished)), for: job.id)
+            service.metrics.finished(status)?.increment()
+            if let duration = finished.duration { service.metrics.jobRun.recordSeconds(duration) }
             logger.info("job finished", metadata: ["status": "\(status.rawValue)", "error": "\(error ?? "")"])
         } catch {
             logger.error("could not record the job's outcome", metadata: ["error": "\(error)"])
@@ -140,6 +146,8 @@ struct JobRun {
             return (try? await service.store.requeue(job.id)) ?? false
         }.value
         guard requeued else { return }
+        service.metrics.jobsRequeued.increment()
+        service.metrics.queueDepth.increment()
         let queued = JobProgressState(status: .queued, fraction: 0, errorMessage: "\(reason); the job was re-queued")
         events.publish(.progress(queued), for: job.id)
         service.wakeUp.signal()

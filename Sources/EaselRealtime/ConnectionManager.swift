@@ -45,9 +45,11 @@ public final class ConnectionManager: Sendable {
 
     private let registry = Mutex(Registry())
     let configuration: RealtimeConfiguration
+    let metrics: EaselMetrics
 
-    public init(configuration: RealtimeConfiguration = RealtimeConfiguration()) {
+    public init(configuration: RealtimeConfiguration = RealtimeConfiguration(), metrics: EaselMetrics = .none) {
         self.configuration = configuration
+        self.metrics = metrics
     }
 
     /// Registers a new socket, or returns nil when the server already holds `maxConnections`.
@@ -59,6 +61,7 @@ public final class ConnectionManager: Sendable {
             let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
             let connection = Connection(id: id, outbox: outbox, forceClose: forceClose)
             registry.connections[id] = connection
+            metrics.socketConnections.increment()
             return connection
         }
     }
@@ -66,7 +69,8 @@ public final class ConnectionManager: Sendable {
     /// Removes every trace of a connection.
     public func unregister(_ connection: Connection) {
         registry.withLock { registry in
-            registry.connections[connection.id] = nil
+            guard registry.connections.removeValue(forKey: connection.id) != nil else { return }
+            metrics.socketConnections.decrement()
             registry.global.remove(connection.id)
             registry.previewing.remove(connection.id)
             for jobID in registry.subscriptions.removeValue(forKey: connection.id) ?? [] {
@@ -124,10 +128,14 @@ public final class ConnectionManager: Sendable {
             return ids.compactMap { id in registry.connections[id].map { ($0, registry.previewing.contains(id)) } }
         }
         let isProgress = if case .progress = event.kind { true } else { false }
+        var coalesced = 0
         for (connection, previewing) in recipients {
             let bytes = previewing ? previewFrame ?? frame : frame
-            connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress))
+            if connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress)) == .coalesced { coalesced += 1 }
         }
+        metrics.eventsPublished.increment()
+        metrics.messagesDelivered.increment(by: recipients.count)
+        if coalesced > 0 { metrics.progressCoalesced.increment(by: coalesced) }
     }
 
     /// Whether a connection that asked for previews follows `jobID` (directly or through all jobs).

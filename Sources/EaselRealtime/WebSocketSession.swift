@@ -61,6 +61,10 @@ extension WebSocketService {
         } catch {
             logger.debug("socket write ended", metadata: ["error": "\(error)"])
         }
+        if connection.outbox.closeCode == .slowConsumer {
+            manager.metrics.slowConsumerCloses.increment()
+            logger.info("closed a slow consumer")
+        }
     }
 
     /// Reads until the peer closes; returns the error that ended reading, if any.

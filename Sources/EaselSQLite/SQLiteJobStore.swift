@@ -75,6 +75,12 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
+    public func count(of status: JobStatus) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE status = ?", arguments: [status.rawValue]) ?? 0
+        }
+    }
+
     public func activeJobs(limit: Int) async throws -> [Job] {
         try await database.read { db in
             try JobRecord.fetchAll(db, sql: """

@@ -4,6 +4,7 @@ import EaselRealtime
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Prometheus
 import SDNext
 
 /// Every route Easel serves: the REST API and the progress socket under both `/api/v1` and `/v1` (the origin's
@@ -12,7 +13,8 @@ enum EaselRouter {
     typealias Context = EaselRequestContext
 
     static func build(
-        service: GenerationService, backends: [Backend], webSocket: WebSocketService, configuration: EaselConfiguration
+        service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry,
+        configuration: EaselConfiguration
     ) -> Router<Context> {
         let router = Router(context: Context.self)
         // The test client also works opened from disk (origin "null"), so answer cross-origin requests.
@@ -20,6 +22,14 @@ enum EaselRouter {
         router.add(middleware: ErrorMiddleware())
         router.get("/health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
         router.get("/") { _, _ in try testClientPage() }
+        router.get("/metrics") { _, _ in
+            var text: [UInt8] = []
+            BackendMetrics.update(backends, in: metrics)
+            metrics.emit(into: &text)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
         let generation = GenerationController<Context>(
             service: service, backends: backends, defaultReturnFormat: configuration.defaultReturnFormat)
         for prefix in ["/api/v1", "/v1"] {

@@ -6,6 +6,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import SDNext
 import SDNextEmulator
 import ServiceLifecycle
@@ -69,17 +70,20 @@ public struct EaselServer: Service {
     }
 
     private func runServices(store: SQLiteJobStore, backends: [Backend]) async throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = EaselMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        metrics.queueDepth.set(try await store.count(of: .queued))
         let service = GenerationService(
             store: store, events: JobEventBus(), images: try ImageStore(directory: configuration.imageDirectory),
-            limits: configuration.limits, wakeUp: WakeSignal(), cancellations: CancellationRegistry())
+            limits: configuration.limits, metrics: metrics, wakeUp: WakeSignal(), cancellations: CancellationRegistry())
         let webSocket = WebSocketService(
-            bus: service.events, manager: ConnectionManager(configuration: configuration.realtime),
+            bus: service.events, manager: ConnectionManager(configuration: configuration.realtime, metrics: metrics),
             snapshots: { await service.snapshot(of: $0) }, logger: logger)
         let manager = webSocket.manager
         let worker = DeliveryWorker(
             backends: backends, service: service, configuration: configuration.worker,
             previewDemand: { manager.wantsPreviews(of: $0) }, logger: logger)
-        let application = buildApplication(service: service, backends: backends, webSocket: webSocket)
+        let application = buildApplication(service: service, backends: backends, webSocket: webSocket, metrics: registry)
         logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
         let group = ServiceGroup(configuration: .init(services: [
             .init(service: worker, successTerminationBehavior: .ignore), .init(service: webSocket), .init(service: application),
@@ -87,9 +91,11 @@ public struct EaselServer: Service {
         try await group.run()
     }
 
-    private func buildApplication(service: GenerationService, backends: [Backend], webSocket: WebSocketService) -> some ApplicationProtocol {
+    private func buildApplication(
+        service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry
+    ) -> some ApplicationProtocol {
         let router = EaselRouter.build(
-            service: service, backends: backends, webSocket: webSocket, configuration: configuration)
+            service: service, backends: backends, webSocket: webSocket, metrics: metrics, configuration: configuration)
         let onListening = self.onListening
         return Application(
             router: router,

@@ -24,6 +24,12 @@ import Testing
                 #expect(results.first?["id"]?.string == job)
                 #expect(results.first?["width"]?.int == 64)
 
+                let metrics = String(decoding: try await hub.raw(.GET, "/metrics").data, as: UTF8.self)
+                #expect(metrics.contains(#"easel_jobs_finished_total{status="completed"} 1"#))
+                #expect(metrics.contains("easel_jobs_submitted_total 1"))
+                #expect(metrics.contains("easel_queue_depth 0"))
+                #expect(metrics.contains(#"easel_backend_healthy{backend="\#(emulators[0].baseURL)"} 1"#))
+
                 let download = try await hub.raw(.GET, "/api/v1/generation/results/\(job)/download")
                 #expect(download.status == 200 && Array(download.data.prefix(2)) == [0xFF, 0xD8])
 
