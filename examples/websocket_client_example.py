@@ -65,19 +65,24 @@ def parse_arguments(argv):
 
 # ---------- REST ----------
 
-def request_json(server, method, path, body=None):
-    """Sends one request and returns the decoded JSON answer; errors become ClientFailure."""
+def fetch(server, method, path, body=None):
+    """Sends one request and returns the answer's bytes and content type; errors become ClientFailure."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(urllib.parse.urljoin(server, path), data=data, method=method,
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+                                     headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read(), response.headers.get_content_type()
     except urllib.error.HTTPError as error:
         raise ClientFailure(describe_http_error(error)) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise ClientFailure(f"cannot reach the Easel server at {server} ({reason})") from None
+
+
+def request_json(server, method, path, body=None):
+    content, _ = fetch(server, method, path, body)
+    return json.loads(content or b"null")
 
 
 def describe_http_error(error):
@@ -102,18 +107,29 @@ def submit(server, args):
     return answer["delivery_id"]
 
 
+# Leading characters of base64 image data (JPEG, PNG, WebP); anything else is a URL path on the server.
+BASE64_IMAGE_TYPES = {"/9j/": "image/jpeg", "iVBOR": "image/png", "UklGR": "image/webp"}
+
+
+def image_content(server, image):
+    """The bytes and content type of one `images` entry: a URL path, a data: URL or bare base64."""
+    if image.startswith("data:"):
+        header, _, encoded = image.partition(",")
+        return base64.b64decode(encoded), header[5:].split(";")[0]
+    for prefix, kind in BASE64_IMAGE_TYPES.items():
+        if image.startswith(prefix):
+            return base64.b64decode(image), kind
+    return fetch(server, "GET", image)
+
+
 def save_images(server, job_id, images, output):
-    """Writes each image (a URL path or base64 text) to a file; returns the file names."""
+    """Writes each image to a file (the first to --output, the others with -1, -2... added); returns the names."""
     names = []
     for index, image in enumerate(images):
-        if image.startswith("/") or image.startswith("http"):
-            with urllib.request.urlopen(urllib.parse.urljoin(server, image), timeout=60) as response:
-                content, kind = response.read(), response.headers.get_content_type()
-        else:
-            content, kind = base64.b64decode(image), "image/png" if image.startswith("iVBOR") else "image/jpeg"
-        extension = mimetypes.guess_extension(kind) or ".img"
-        stem, chosen = os.path.splitext(output) if output else (f"easel-{job_id}", extension)
-        name = stem + (f"-{index}" if index else "") + (chosen or extension)
+        content, kind = image_content(server, image)
+        stem, extension = os.path.splitext(output) if output else (f"easel-{job_id}", "")
+        extension = extension or mimetypes.guess_extension(kind) or ".img"
+        name = stem + (f"-{index}" if index else "") + extension
         with open(name, "wb") as file:
             file.write(content)
         names.append(name)
@@ -139,8 +155,8 @@ def describe(message):
         step = f"{data.get('current_step') if data.get('current_step') is not None else '-'}" \
                f"/{data.get('total_steps') if data.get('total_steps') is not None else '-'}"
         eta = data.get("eta_seconds")
-        eta_text = f"ETA {eta:.1f} s" if eta is not None else "ETA -"
-        return f"[{percent:3d}%] {data.get('status'):<10} step {step:<7} {eta_text}"
+        eta_text = "" if data.get("status") != "processing" else f"ETA {eta:.1f} s" if eta is not None else "ETA -"
+        return f"[{percent:3d}%] {data.get('status'):<10} step {step:<7} {eta_text}".rstrip()
     if kind == "generation_complete":
         duration = data.get("total_duration")
         took = f" in {duration:.1f} s" if duration is not None else ""

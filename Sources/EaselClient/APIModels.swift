@@ -59,10 +59,9 @@ public struct BackendReport: Sendable, Equatable, Decodable {
     public let backends: [BackendInfo]
 }
 
-/// The JSON error bodies Easel sends: `title` always; a 422 also names the `field`.
+/// The JSON error bodies Easel sends; `title` is the whole message (for a 422, `field: problem`).
 struct ProblemBody: Decodable {
     let title: String?
-    let field: String?
 }
 
 struct JobEnvelope: Decodable {

@@ -11,7 +11,7 @@ public struct EaselAPIClient: Sendable {
     private let httpClient: HTTPClient
     private let timeout: TimeAmount
 
-    /// Largest body read from the server (images included).
+    /// Largest answer read from the server.
     static let maxBodySize = 64 << 20
 
     /// - Parameters:
@@ -43,35 +43,35 @@ public struct EaselAPIClient: Sendable {
             throw ClientError(.invalidInput, "cannot encode the parameters: \(error)")
         }
         let query = priority.map { "?priority=\($0)" } ?? ""
-        let (status, data, _) = try await send(.POST, "/api/v1/generation/queue-generation\(query)", body: body)
+        let (status, data) = try await send(.POST, "/api/v1/generation/queue-generation\(query)", body: body)
         try check(status, data, what: "the generation")
         return JobID(rawValue: try decode(QueuedJob.self, from: data).deliveryId)
     }
 
     /// One job, or `notFound` when the server does not know it.
     public func job(_ id: JobID) async throws(ClientError) -> JobDetail {
-        let (status, data, _) = try await send(.GET, "/api/v1/generation/jobs/\(id.rawValue)")
+        let (status, data) = try await send(.GET, "/api/v1/generation/jobs/\(id.rawValue)")
         try check(status, data, what: "job \(id)")
         return try decode(JobEnvelope.self, from: data).delivery
     }
 
     /// Jobs queued or running, oldest first.
     public func activeJobs() async throws(ClientError) -> [ActiveJob] {
-        let (status, data, _) = try await send(.GET, "/api/v1/generation/jobs/active")
+        let (status, data) = try await send(.GET, "/api/v1/generation/jobs/active")
         try check(status, data, what: "the active jobs")
         return try decode([ActiveJob].self, from: data)
     }
 
     /// The most recent finished jobs with images, newest first.
     public func recentResults(limit: Int = 10) async throws(ClientError) -> [ResultSummary] {
-        let (status, data, _) = try await send(.GET, "/api/v1/generation/results?limit=\(limit)")
+        let (status, data) = try await send(.GET, "/api/v1/generation/results?limit=\(limit)")
         try check(status, data, what: "the results")
         return try decode([ResultSummary].self, from: data)
     }
 
     /// Cancels a queued or running job; returns the server's confirmation text.
     public func cancel(_ id: JobID) async throws(ClientError) -> String {
-        let (status, data, _) = try await send(.POST, "/api/v1/generation/jobs/\(id.rawValue)/cancel")
+        let (status, data) = try await send(.POST, "/api/v1/generation/jobs/\(id.rawValue)/cancel")
         try check(status, data, what: "job \(id)")
         let answer = try decode(CancelAnswer.self, from: data)
         return answer.message ?? answer.status ?? "cancelled"
@@ -79,20 +79,13 @@ public struct EaselAPIClient: Sendable {
 
     /// The SD.Next backends and their health.
     public func backends() async throws(ClientError) -> BackendReport {
-        let (status, data, _) = try await send(.GET, "/api/v1/generation/backends")
+        let (status, data) = try await send(.GET, "/api/v1/generation/backends")
         try check(status, data, what: "the backends")
         return try decode(BackendReport.self, from: data)
     }
 
-    /// The bytes and content type at a server path, such as an image URL from `generation_complete`.
-    public func download(_ path: String) async throws(ClientError) -> (data: Data, contentType: String?) {
-        let (status, data, headers) = try await send(.GET, path)
-        try check(status, data, what: path)
-        return (data, headers.first(name: "content-type"))
-    }
-
     private func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws(ClientError)
-        -> (status: Int, data: Data, headers: HTTPHeaders)
+        -> (status: Int, data: Data)
     {
         var request = HTTPClientRequest(url: endpoint.url(path))
         request.method = method
@@ -104,7 +97,7 @@ public struct EaselAPIClient: Sendable {
         do {
             let response = try await httpClient.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: Self.maxBodySize)
-            return (Int(response.status.code), Data(bytes.readableBytesView), response.headers)
+            return (Int(response.status.code), Data(bytes.readableBytesView))
         } catch {
             throw ClientError.unreachable(endpoint, error)
         }

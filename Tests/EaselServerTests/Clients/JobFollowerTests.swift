@@ -1,6 +1,7 @@
 import EaselClient
 import EaselCore
 import Foundation
+import SDNextEmulator
 import Testing
 
 /// What a follower showed, sent to the test as it happens.
@@ -29,10 +30,13 @@ private struct RecordingDisplay: ProgressDisplay {
     @Test func aFollowerReconnectsAndResubscribesWhenTheHubRestarts() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-follow-\(UUID().uuidString)")
         let (shown, sink) = AsyncStream.makeStream(of: String.self)
-        try await withEmulators(count: 1, stepMilliseconds: 60) { emulators in
+        var hanging = FaultSettings()
+        hanging.hang = true
+        try await withEmulators(count: 1) { emulators in
+            await emulators[0].controls.setFaults(hanging)
             let backends = emulators.map(\.baseURL)
             try await withBackgroundHub(backends: backends, dataDirectory: folder) { hub, stop in
-                let job = JobID(rawValue: try await hub.queue(#"{"prompt":"a boat","steps":30,"width":64,"height":64}"#))
+                let job = JobID(rawValue: try await hub.queue(#"{"prompt":"a boat","steps":10,"width":64,"height":64}"#))
                 let follower = JobFollower(watcher: try Self.fastWatcher(hub))
                 try await withThrowingTaskGroup(of: ProgressBoard.self) { group in
                     group.addTask {
@@ -43,6 +47,7 @@ private struct RecordingDisplay: ProgressDisplay {
                     while await iterator.next() != "row processing" {}
                     try await stop()
                     while let line = await iterator.next(), !line.hasPrefix("notice connection lost") {}
+                    await emulators[0].controls.setFaults(FaultSettings())
                     try await withHub(backends: backends, dataDirectory: folder, configure: { $0.port = hub.port }) { _ in
                         let board = try #require(try await group.next())
                         #expect(board.rows.map(\.status) == [.completed])

@@ -1,4 +1,5 @@
 import Foundation
+import SDNextEmulator
 import Testing
 
 /// `examples/websocket_client_example.py`, run with python3 against a real hub: the `easel serve --emulator`
@@ -33,11 +34,18 @@ struct PythonExampleTests {
             #expect(run.status == 0, "\(run.errors)")
             let lines = run.output.split(separator: "\n")
             #expect(lines.first?.hasPrefix("queued job ") == true)
-            #expect(lines.contains { $0.hasPrefix("[") && $0.contains("processing") && $0.contains("step ") && $0.contains("ETA") })
             #expect(lines.contains { $0.hasPrefix("[100%] completed") })
             #expect(lines.last == "saved \(image)")
             let bytes = try Data(contentsOf: URL(fileURLWithPath: image))
             #expect(Array(bytes.prefix(3)) == [0xFF, 0xD8, 0xFF])
+
+            let inline = folder.appendingPathComponent("inline.jpg").path
+            let base64 = try await runProgram(ClientTools.env, [
+                "python3", script, "a cat", "--server", url, "--steps", "4", "--width", "64", "--height", "64",
+                "--return-format", "base64", "--output", inline,
+            ])
+            #expect(base64.status == 0, "\(base64.errors)")
+            #expect(Array(try Data(contentsOf: URL(fileURLWithPath: inline)).prefix(3)) == [0xFF, 0xD8, 0xFF])
 
             let rejected = try await runProgram(ClientTools.env, ["python3", script, "a fox", "--server", url, "--steps", "500"])
             #expect(rejected.status == 3)
@@ -45,24 +53,48 @@ struct PythonExampleTests {
         }
     }
 
+    @Test func aFailedJobExitsNonZeroWithTheError() async throws {
+        try requireTools()
+        try await withEmulators(count: 1) { emulators in
+            var faults = FaultSettings()
+            faults.serverError = true
+            await emulators[0].controls.setFaults(faults)
+            try await withHub(backends: emulators.map(\.baseURL)) { hub in
+                let run = try await runProgram(ClientTools.env, [
+                    "python3", script, "a doomed fox", "--server", hub.baseURL, "--steps", "4", "--width", "64", "--height", "64",
+                ])
+                #expect(run.status == 1)
+                #expect(run.errors.hasPrefix("error: job "))
+                #expect(run.errors.contains(" failed: "))
+                #expect(run.errors.contains("CUDA out of memory"))
+            }
+        }
+    }
+
     @Test func theExampleReconnectsWhenTheServerRestarts() async throws {
         try requireTools()
         let folder = try temporaryFolder()
-        try await withEmulators(count: 1, stepMilliseconds: 60) { emulators in
+        var hanging = FaultSettings()
+        hanging.hang = true
+        try await withEmulators(count: 1) { emulators in
+            await emulators[0].controls.setFaults(hanging)
             let backends = emulators.map(\.baseURL)
             try await withBackgroundHub(backends: backends, dataDirectory: folder) { hub, stop in
                 let image = folder.appendingPathComponent("boat.jpg").path
                 try await withChildProcess(ClientTools.env, [
-                    "python3", script, "a boat", "--server", hub.baseURL, "--steps", "30", "--width", "64", "--height", "64",
+                    "python3", script, "a boat", "--server", hub.baseURL, "--steps", "10", "--width", "64", "--height", "64",
                     "--output", image,
                 ]) { example in
                     try await example.waitFor("processing")
                     try await stop()
                     try await example.waitFor("connection lost", inErrors: true)
+                    await emulators[0].controls.setFaults(FaultSettings())
                     try await withHub(backends: backends, dataDirectory: folder, configure: { $0.port = hub.port }) { _ in
                         let status = try await example.exitStatus()
                         #expect(status == 0, "\(example.errors)")
                     }
+                    let lines = example.output.split(separator: "\n")
+                    #expect(lines.contains { $0.hasPrefix("[") && $0.contains("] processing step ") && $0.contains("/10") && $0.contains("ETA") })
                     #expect(example.output.contains("reconnected; resubscribed to job"))
                     #expect(example.output.contains("[100%] completed"))
                     #expect(example.output.hasSuffix("saved \(image)\n"))
