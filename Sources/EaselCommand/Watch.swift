@@ -14,7 +14,7 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Argument(help: "Jobs to follow (default: the jobs active now).")
+    @Argument(help: ArgumentHelp("Jobs to follow (default: the jobs active now).", valueName: "job-id"))
     var jobIDs: [String] = []
 
     @Flag(help: "Follow every job, new ones too, until interrupted.")
