@@ -126,10 +126,26 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "EaselClient",
+            dependencies: [
+                "EaselCore",
+                "EaselProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "EaselCommand",
             dependencies: [
                 "EaselServer",
+                "EaselClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -158,9 +174,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EaselClientTests",
+            dependencies: ["EaselClient", "EaselCore", "EaselProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EaselServerTests",
             dependencies: [
                 "EaselServer",
+                "EaselClient",
                 "SDNextEmulator",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

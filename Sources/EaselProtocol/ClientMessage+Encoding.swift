@@ -1,0 +1,32 @@
+import EaselCore
+import Foundation
+import SDNext
+
+extension ClientMessage {
+    /// The text frame a client sends for this message: the inverse of `parse`, so Easel's own clients speak the
+    /// protocol through the same type the server reads it with.
+    public func encoded() -> String {
+        var fields: [String: JSONValue] = [:]
+        switch self {
+        case .subscribe(let selection):
+            fields = ["type": .string("subscribe"), "job_ids": Self.wire(selection)]
+        case .unsubscribe(let selection):
+            fields = ["type": .string("unsubscribe"), "job_ids": Self.wire(selection)]
+        case .ping(let echo):
+            fields = ["type": .string("ping")]
+            if let echo { fields["data"] = echo }
+        }
+        let data = (try? Self.encoder.encode(JSONValue.object(fields))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func wire(_ selection: JobSelection) -> JSONValue {
+        selection.wireValue.map { .array($0.map(JSONValue.string)) } ?? .null
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

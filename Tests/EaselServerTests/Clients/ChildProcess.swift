@@ -1,0 +1,75 @@
+import Foundation
+
+/// A program a test runs (the `easel` binary, python3), with its output captured in files the test polls.
+/// Owned by one test task; `withChildProcess` always ends it.
+final class ChildProcess {
+    private let process = Process()
+    private let outputFile: URL
+    private let errorFile: URL
+
+    fileprivate init(_ executable: URL, _ arguments: [String], environment: [String: String], directory: URL?) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        outputFile = folder.appendingPathComponent("stdout")
+        errorFile = folder.appendingPathComponent("stderr")
+        for file in [outputFile, errorFile] { try Data().write(to: file) }
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+    }
+
+    /// Everything written to standard output so far.
+    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+    /// Everything written to standard error so far.
+    var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+
+    /// Waits until the program exits and returns its status; ends it and fails after `seconds`.
+    func exitStatus(within seconds: Double = 60) async throws -> Int32 {
+        guard try await eventually(within: seconds, { !process.isRunning }) else {
+            stop()
+            throw TestFailure("process did not exit within \(seconds) s\nstdout: \(output)\nstderr: \(errors)")
+        }
+        return process.terminationStatus
+    }
+
+    /// Waits until standard output (or standard error, with `inErrors`) contains `text`; fails after `seconds`
+    /// or if the program exits first.
+    func waitFor(_ text: String, inErrors: Bool = false, within seconds: Double = 60) async throws {
+        let captured = { inErrors ? self.errors : self.output }
+        let seen = try await eventually(within: seconds) { captured().contains(text) || !process.isRunning }
+        guard seen, captured().contains(text) else {
+            throw TestFailure("no \"\(text)\" from the program\nstdout: \(output)\nstderr: \(errors)")
+        }
+    }
+
+    fileprivate func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// Starts a program, runs `body` with it, and ends the program if it is still running afterwards.
+func withChildProcess<Result>(
+    _ executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
+    _ body: (ChildProcess) async throws -> Result
+) async throws -> Result {
+    let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
+    defer { child.stop() }
+    return try await body(child)
+}
+
+/// Runs a program to its end (at most `seconds`) and returns its status and output.
+func runProgram(
+    _ executable: URL, _ arguments: [String], environment: [String: String] = [:], within seconds: Double = 60
+) async throws -> (status: Int32, output: String, errors: String) {
+    try await withChildProcess(executable, arguments, environment: environment) { child in
+        let status = try await child.exitStatus(within: seconds)
+        return (status, child.output, child.errors)
+    }
+}
