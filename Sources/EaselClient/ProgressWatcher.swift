@@ -69,7 +69,7 @@ public struct ProgressWatcher: Sendable {
     private func connectionLoop(
         selection: JobSelection, continuation: AsyncThrowingStream<Event, any Error>.Continuation
     ) async throws {
-        let subscribe = ClientMessage.subscribe(selection).encoded()
+        let subscribe = ClientMessage.subscribe(Subscription(selection)).encoded()
         var attempt = 0
         var delay = configuration.reconnectDelay
         var lostAt: ContinuousClock.Instant?

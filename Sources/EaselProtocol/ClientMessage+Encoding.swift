@@ -8,8 +8,15 @@ extension ClientMessage {
     public func encoded() -> String {
         var fields: [String: JSONValue] = [:]
         switch self {
-        case .subscribe(let selection):
-            fields = ["type": .string("subscribe"), "job_ids": Self.wire(selection)]
+        case .subscribe(let subscription):
+            fields = ["type": .string("subscribe"), "job_ids": Self.wire(subscription.selection)]
+            if subscription.includePreviews { fields["include_previews"] = .bool(true) }
+            if let resume = subscription.resume {
+                fields["since"] = .object(Dictionary(uniqueKeysWithValues: resume.since.map {
+                    ($0.key.rawValue, JSONValue.number(Double($0.value)))
+                }))
+                if let epoch = resume.epoch { fields["epoch"] = .string(epoch) }
+            }
         case .unsubscribe(let selection):
             fields = ["type": .string("unsubscribe"), "job_ids": Self.wire(selection)]
         case .ping(let echo):

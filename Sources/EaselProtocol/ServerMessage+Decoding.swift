@@ -34,9 +34,11 @@ extension ServerMessage {
         }
         switch type {
         case "connected":
-            return .connected(connectionID: try payload(ConnectedData.self).connectionID)
+            let connected = try payload(ConnectedData.self)
+            return .connected(connectionID: connected.connectionID, epoch: connected.epoch ?? "")
         case "subscription_confirmed":
-            return .subscriptionConfirmed(jobIDs: try payload(SelectionData.self).jobIDs)
+            let confirmed = try payload(SelectionData.self)
+            return .subscriptionConfirmed(jobIDs: confirmed.jobIDs, recovered: confirmed.recovered)
         case "unsubscription_confirmed":
             return .unsubscriptionConfirmed(jobIDs: try payload(SelectionData.self).jobIDs)
         case "pong":
@@ -51,7 +53,8 @@ extension ServerMessage {
             let update = try payload(ProgressData.self)
             return event(update.jobID, update.seq, .progress(JobProgressState(
                 status: JobStatus(normalizing: update.status), fraction: update.progress, currentStep: update.currentStep,
-                totalSteps: update.totalSteps, etaSeconds: update.etaSeconds, errorMessage: update.errorMessage)))
+                totalSteps: update.totalSteps, etaSeconds: update.etaSeconds, errorMessage: update.errorMessage,
+                previewImage: update.previewImage)))
         case "generation_complete":
             let complete = try payload(CompleteData.self)
             return event(complete.jobID, complete.seq, .completed(JobCompletion(
@@ -75,12 +78,14 @@ private struct Wrapped<Payload: Decodable>: Decodable {
 
 private struct ConnectedData: Decodable {
     let connectionID: String
-    enum CodingKeys: String, CodingKey { case connectionID = "connection_id" }
+    let epoch: String?
+    enum CodingKeys: String, CodingKey { case connectionID = "connection_id", epoch }
 }
 
 private struct SelectionData: Decodable {
     let jobIDs: [String]?
-    enum CodingKeys: String, CodingKey { case jobIDs = "job_ids" }
+    let recovered: [String: Bool]?
+    enum CodingKeys: String, CodingKey { case jobIDs = "job_ids", recovered }
 }
 
 private struct PongData: Decodable {
@@ -110,9 +115,10 @@ private struct ProgressData: Decodable {
     let totalSteps: Int?
     let etaSeconds: Double?
     let errorMessage: String?
+    let previewImage: String?
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", seq, progress, status, currentStep = "current_step", totalSteps = "total_steps"
-        case etaSeconds = "eta_seconds", errorMessage = "error_message"
+        case etaSeconds = "eta_seconds", errorMessage = "error_message", previewImage = "preview_image"
     }
 }
 

@@ -9,9 +9,9 @@ import Testing
     private let date = Date(timeIntervalSince1970: 1_759_382_884.123456)
 
     @Test(arguments: [
-        ServerMessage.connected(connectionID: "c-1"),
-        .subscriptionConfirmed(jobIDs: nil),
-        .subscriptionConfirmed(jobIDs: ["a", "b"]),
+        ServerMessage.connected(connectionID: "c-1", epoch: "e-1"),
+        .subscriptionConfirmed(jobIDs: nil, recovered: nil),
+        .subscriptionConfirmed(jobIDs: ["a", "b"], recovered: ["a": true, "b": false]),
         .unsubscriptionConfirmed(jobIDs: ["a"]),
         .error(ProtocolError(.unknownJobs, "no such job", requestType: "subscribe")),
     ])
@@ -24,6 +24,7 @@ import Testing
         let kinds: [JobEventKind] = [
             .started(GenerationParameters(prompt: "a fox", steps: 12)),
             .progress(JobProgressState(status: .processing, fraction: 0.5, currentStep: 6, totalSteps: 12, etaSeconds: 1.25)),
+            .progress(JobProgressState(status: .processing, fraction: 0.75, previewImage: "/9j/preview")),
             .completed(JobCompletion(status: .completed, images: ["/img"], errorMessage: nil, totalDuration: 2.5,
                                      generationInfo: .object(["seed": .number(7)]))),
         ]
@@ -44,11 +45,16 @@ import Testing
     }
 
     @Test func clientMessagesEncodeToWhatTheServerParses() throws {
-        let messages: [ClientMessage] = [.subscribe(.allJobs), .subscribe(.jobs([JobID(rawValue: "a-1")])), .unsubscribe(.allJobs)]
+        let resume = ResumePosition(epoch: "e-1", since: [JobID(rawValue: "a-1"): 4])
+        let messages: [ClientMessage] = [
+            .subscribe(Subscription(.allJobs)), .subscribe(Subscription(.jobs([JobID(rawValue: "a-1")]))),
+            .subscribe(Subscription(.jobs([JobID(rawValue: "a-1")]), resume: resume, includePreviews: true)),
+            .unsubscribe(.allJobs),
+        ]
         for message in messages {
             #expect(try ClientMessage.parse(message.encoded()).get() == message)
         }
-        #expect(ClientMessage.subscribe(.allJobs).encoded() == #"{"job_ids":null,"type":"subscribe"}"#)
+        #expect(ClientMessage.subscribe(Subscription(.allJobs)).encoded() == #"{"job_ids":null,"type":"subscribe"}"#)
     }
 
     @Test func serverAddressesAreNormalised() throws {

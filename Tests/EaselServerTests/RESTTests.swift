@@ -49,12 +49,13 @@ import Testing
                     try await socket.send(#"{"type":"subscribe"}"#)
                     _ = try await socket.next("subscription_confirmed")
                     let running = try await hub.queue(#"{"prompt":"long","steps":60,"width":64,"height":64}"#)
-                    let low = try await hub.queue(#"{"prompt":"low","steps":2,"width":64,"height":64}"#)
-                    let high = try await hub.queue(#"{"prompt":"high","steps":2,"width":64,"height":64}"#, query: "?priority=10")
                     while true {
                         let update = try await socket.next("progress_update", job: running)
                         if (update["data"]?["current_step"]?.int ?? 0) > 0 { break }
                     }
+                    // The backend is busy now, so these two wait and then run by priority.
+                    let low = try await hub.queue(#"{"prompt":"low","steps":2,"width":64,"height":64}"#)
+                    let high = try await hub.queue(#"{"prompt":"high","steps":2,"width":64,"height":64}"#, query: "?priority=10")
                     let active = try await hub.request(.GET, "/api/v1/generation/jobs/active").body.array ?? []
                     let entry = active.first { $0["id"]?.string == running }
                     #expect(entry?["status"]?.string == "processing")
