@@ -1,4 +1,5 @@
 import Logging
+import ServiceLifecycle
 
 /// A started emulator as `withSDNextEmulator` hands it to its body.
 public struct RunningEmulator: Sendable {
@@ -16,6 +17,10 @@ public struct EmulatorStartError: Error, CustomStringConvertible {
 
 /// Starts an emulator on its configured port (use port 0 in tests), waits until it listens,
 /// runs `body`, then stops it; nothing is left running when this returns.
+///
+/// The emulator runs in a `ServiceGroup` and is stopped by graceful shutdown, not cancellation,
+/// so its HTTP server closes its connections cleanly instead of logging an error. An emulator that
+/// the `exitProcess` fault already stopped is not an error here: the body asked for it.
 public func withSDNextEmulator<Result: Sendable>(
     configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
     logger: Logger = Logger(label: "sdnext-emulator"),
@@ -25,20 +30,29 @@ public func withSDNextEmulator<Result: Sendable>(
     let emulator = SDNextEmulator(configuration: configuration, logger: logger) { port in
         portContinuation.yield(port)
     }
+    let services = ServiceGroup(configuration: .init(services: [emulator], logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             defer { portContinuation.finish() }
-            try await emulator.run()
+            try await services.run()
         }
-        defer { group.cancelAll() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             try await group.next()
             throw EmulatorStartError()
         }
-        let running = RunningEmulator(port: port, controls: emulator.controls)
-        let result = try await body(running)
-        group.cancelAll()
+        let result: Result
+        do {
+            result = try await body(RunningEmulator(port: port, controls: emulator.controls))
+        } catch {
+            await services.triggerGracefulShutdown()
+            _ = try? await group.next()
+            throw error
+        }
+        await services.triggerGracefulShutdown()
+        do {
+            try await group.next()
+        } catch is EmulatorExitError {}
         return result
     }
 }

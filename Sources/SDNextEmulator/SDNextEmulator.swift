@@ -26,6 +26,8 @@ public struct SDNextEmulator: Service {
 
     /// Serves until cancelled or gracefully shut down; throws `EmulatorExitError` when the
     /// `exitProcess` fault fires. Work still queued at shutdown is failed, none is left running.
+    /// A graceful shutdown also cancels the generation in hand (SD.Next's would be cut short by its
+    /// process exiting), so the server's wait for in-flight requests ends promptly.
     public func run() async throws {
         let state = EmulatorState(
             samplesFormat: configuration.samplesFormat, rateLimit: configuration.rateLimitPerMinute)
@@ -48,7 +50,7 @@ public struct SDNextEmulator: Service {
             logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await queue.runWorker() }
+            group.addTask { await cancelWhenGracefulShutdown { await queue.runWorker() } }
             group.addTask { try await app.run() }
             group.addTask {
                 if await exitSignal.wait() { throw EmulatorExitError() }
@@ -63,4 +65,10 @@ public struct SDNextEmulator: Service {
             await queue.close()
         }
     }
+}
+
+extension SDNextEmulator: CustomStringConvertible {
+    /// Short, and without the configuration: `ServiceGroup` logs its services, and the
+    /// configuration holds the Basic-auth password.
+    public var description: String { "SDNextEmulator(\(configuration.host):\(configuration.port))" }
 }

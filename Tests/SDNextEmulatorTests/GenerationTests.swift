@@ -144,6 +144,31 @@ import Testing
         }
     }
 
+    @Test func unknownAlwaysOnScriptIsRejectedUnderTheLockLeavingAStaleJob() async throws {
+        try await withEmulator { emulator in
+            let client = EmulatorClient(emulator)
+            try await client.setFaults(#"{"hang":true}"#)
+            async let holder = client.post("/sdapi/v1/txt2img", #"{"steps":3,"width":32,"height":32}"#)
+            try await client.waitForInference()
+            let scripts = #""alwayson_scripts":{"controlnet":{"args":[{"enabled":true}]},"NudeNet":{"args":[]}}"#
+            async let rejected = client.post("/sdapi/v1/txt2img", #"{"steps":3,"width":32,"height":32,\#(scripts)}"#)
+            try await client.setFaults(#"{"hang":false}"#)
+            #expect(try await holder.status == 200)
+            let result = try await rejected
+            #expect(result.status == 422)
+            let body = try result.object()
+            #expect(body["error"] as? String == "HTTPException" && body["code"] as? Int == 422)
+            #expect(body["detail"] as? String == "Always on script not found: controlnet")
+            let history = try await client.get("/sdapi/v1/history").array().compactMap { $0 as? [String: Any] }
+            let begun = history.filter { $0["op"] as? String == "begin" }.compactMap { $0["job"] as? String }
+            let oneRun = ["api-txt", "process", "base", "params", "te encode", "inference", "vae decode"]
+            #expect(begun == oneRun + ["api-txt"], "rejected only after the running job released the lock")
+            #expect(try await client.state()["job"] as? String == "API-TXT", "the failed request's stage stays open")
+            let known = #"{"steps":2,"width":32,"height":32,"alwayson_scripts":{"nudenet":{"args":[]}}}"#
+            #expect(try await client.post("/sdapi/v1/txt2img", known).status == 200)
+        }
+    }
+
     @Test func controlReturnsImagesAndOneProcessedMapPerUnit() async throws {
         try await withEmulator(testConfiguration()) { emulator in
             let client = EmulatorClient(emulator)

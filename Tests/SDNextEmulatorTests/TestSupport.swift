@@ -148,8 +148,8 @@ func samplePNGBase64(width: Int = 32, height: Int = 32) -> String {
     return Data(UnsafeBufferPointer(start: output, count: size)).base64EncodedString()
 }
 
-/// `withSDNextEmulator` with a logger that keeps test output readable (cancelling the server at
-/// the end of each test makes Hummingbird log errors).
+/// `withSDNextEmulator` with a logger that keeps test output readable (every emulator logs its
+/// start, and the fault tests provoke server-side errors on purpose).
 func withEmulator<Result: Sendable>(
     _ configuration: EmulatorConfiguration = testConfiguration(), _ body: (RunningEmulator) async throws -> Result
 ) async throws -> Result {

@@ -37,7 +37,7 @@ func withEmulatorClient<Result: Sendable>(
     }
 }
 
-/// The emulator logs its own shutdown at error level; tests only want to see failures of their own.
+/// Every emulator logs its start and the fault tests provoke server-side errors; tests only want to see failures of their own.
 let quietEmulatorLogger: Logger = {
     var logger = Logger(label: "sdnext-emulator")
     logger.logLevel = .critical

@@ -34,13 +34,13 @@ import Testing
     @Test func optionsReadAndWrite() async throws {
         try await withEmulatorClient { client, _ in
             let options = try await client.options()
-            #expect(options["samples_format"] == SDNext.JSONValue.string("jpg"))
+            #expect(options["samples_format"] == JSONValue.string("jpg"))
             #expect(options["sd_model_checkpoint"]?.stringValue != nil)
 
             let updated = try await client.setOptions(["samples_format": .string("png"), "no_such_option_here": .bool(true)])
             #expect(updated["samples_format"] == true)
             #expect(updated["no_such_option_here"] == false)
-            #expect(try await client.options()["samples_format"] == SDNext.JSONValue.string("png"))
+            #expect(try await client.options()["samples_format"] == JSONValue.string("png"))
         }
     }
 

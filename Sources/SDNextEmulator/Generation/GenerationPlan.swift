@@ -41,6 +41,9 @@ struct GenerationPlan: Sendable {
     let outputHeight: Int
     /// The checkpoint the request asks for through its `sd_model_checkpoint` field.
     let requestedModel: String?
+    /// The first `alwayson_scripts` key that names no always-on script; SD.Next rejects the
+    /// request for it only once the lock is held.
+    let unknownAlwaysOnScript: String?
     /// Decoded init image (img2img) that the output is blended with.
     let initImage: RGBImage?
     /// Decoded control inputs, one per control map to return.
@@ -85,6 +88,8 @@ struct GenerationPlan: Sendable {
             outputHeight = height
         }
         requestedModel = request.string("sd_model_checkpoint")
+        let scripts = request.value("alwayson_scripts").objectValue?.keys ?? []
+        unknownAlwaysOnScript = scripts.first { !ModelCatalog.isAlwaysOnScript($0) }
     }
 
     /// -1 (or any negative) picks a random seed in [0, 4294967294), as SD.Next does.

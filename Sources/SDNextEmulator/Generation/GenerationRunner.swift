@@ -21,7 +21,8 @@ struct StageTimings: Sendable {
 /// Walks one generation through SD.Next's exact stage order (reference §6.9), under the queue
 /// lock: `API-*` → `Process` → per iteration [`Base` → `Params` → `TE Encode` → gap → update →
 /// `Inference` → gap → nextjob → `VAE Decode` → gap] → ends. Interrupt and skip are honoured at
-/// step boundaries only, as SD.Next's step callback does.
+/// step boundaries only, as SD.Next's step callback does. Errors thrown after `begin` skip the
+/// `end` calls, leaving the stale job SD.Next's progress shows after a failed request.
 struct GenerationRunner: Sendable {
     let state: EmulatorState
     let controls: EmulatorControls
@@ -36,6 +37,9 @@ struct GenerationRunner: Sendable {
     func run(_ plan: GenerationPlan) async throws -> GenerationOutcome {
         let faults = await controls.faults
         await state.begin(plan.kind.outerStage, api: true)
+        if let script = plan.unknownAlwaysOnScript {
+            throw APIError.alwaysOnScriptNotFound(script)
+        }
         if let query = plan.requestedModel {
             guard let model = ModelCatalog.checkpoint(named: query) else {
                 await state.end()

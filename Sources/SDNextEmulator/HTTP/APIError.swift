@@ -59,6 +59,11 @@ struct APIError: Error {
     /// Sampler validation (§6.4), checked before the queue lock.
     static let samplerNotFound = httpException(.notFound, detail: "Sampler not found")
 
+    /// An `alwayson_scripts` key that names no always-on script (§1.4), raised under the lock.
+    static func alwaysOnScriptNotFound(_ title: String) -> APIError {
+        httpException(.unprocessableContent, detail: "Always on script not found: \(title)")
+    }
+
     /// img2img without `init_images`: only the `error` key, status 400.
     static let initImageMissing = APIError(status: .badRequest, body: .object(["error": "Init image is none"]))
 

@@ -8,7 +8,7 @@ extension Request {
         let bytes = Array(buffer.readableBytesView)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw APIError.missingBody }
         do {
-            return try JSONParser.parse(bytes)
+            return try JSONValue.parse(bytes)
         } catch {
             throw APIError.invalidJSON(error)
         }

@@ -1,11 +1,11 @@
 /// A tightly packed 8-bit RGB raster, the emulator's in-memory picture format.
-public struct RGBImage: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
+struct RGBImage: Sendable, Equatable {
+    let width: Int
+    let height: Int
     /// `width * height * 3` bytes, row-major, R G B.
-    public var pixels: [UInt8]
+    var pixels: [UInt8]
 
-    public init(width: Int, height: Int, pixels: [UInt8]) {
+    init(width: Int, height: Int, pixels: [UInt8]) {
         precondition(pixels.count == width * height * 3, "pixel buffer does not match the size")
         self.width = width
         self.height = height

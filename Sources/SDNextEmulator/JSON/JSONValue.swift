@@ -1,9 +1,10 @@
-/// A JSON document that keeps object keys in insertion order.
+/// A JSON document that keeps object keys in insertion order and ints apart from floats.
 ///
-/// The emulator writes its own JSON rather than going through `JSONEncoder` so that key order,
-/// the distinction between `6` and `6.0`, and Python's `json.dumps` spacing in `info` match what
-/// SD.Next (FastAPI + `json.dumps`) sends. A client tested here must not depend on Swift quirks.
-public enum JSONValue: Sendable, Equatable {
+/// Responses are built as `JSONValue`s and written by `JSONWriter` rather than `JSONEncoder` so
+/// that key order, the distinction between `6` and `6.0`, and Python's `json.dumps` spacing in
+/// `info` match what SD.Next (FastAPI + `json.dumps`) sends. A client tested here must not depend
+/// on Swift quirks. Internal to the emulator, so it never clashes with the client's `JSONValue`.
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -13,7 +14,7 @@ public enum JSONValue: Sendable, Equatable {
     case object(JSONObject)
 
     /// The value as a Swift `Int` when it is an integer (or a float with no fraction).
-    public var intValue: Int? {
+    var intValue: Int? {
         switch self {
         case .int(let value): value
         case .double(let value) where value.rounded() == value && abs(value) < 1e15: Int(value)
@@ -22,7 +23,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value as a `Double` when it is any number.
-    public var doubleValue: Double? {
+    var doubleValue: Double? {
         switch self {
         case .int(let value): Double(value)
         case .double(let value): value
@@ -30,41 +31,41 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    public var stringValue: String? {
+    var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var boolValue: Bool? {
+    var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    public var arrayValue: [JSONValue]? {
+    var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var objectValue: JSONObject? {
+    var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    public var isNull: Bool { self == .null }
+    var isNull: Bool { self == .null }
 }
 
 /// A JSON object whose keys keep the order in which they were first set, like a Python dict.
-public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    public private(set) var keys: [String] = []
+struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    private(set) var keys: [String] = []
     private var storage: [String: JSONValue] = [:]
 
-    public init() {}
+    init() {}
 
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
         for (key, value) in elements { self[key] = value }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         get { storage[key] }
         set {
             if let newValue {
@@ -75,21 +76,21 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    public var count: Int { keys.count }
+    var count: Int { keys.count }
 
     /// Key/value pairs in insertion order.
-    public var entries: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
+    var entries: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .int(value) }
-    public init(floatLiteral value: Double) { self = .double(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(nilLiteral: ()) { self = .null }
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(floatLiteral value: Double) { self = .double(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue {

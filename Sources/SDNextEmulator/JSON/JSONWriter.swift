@@ -4,6 +4,10 @@
 /// produced by `json.dumps` with its defaults (`", "`, `": "`, ASCII escapes). Floats print like
 /// Python's `repr` (`6.0`, `0.05`), so a client that mixes up ints and floats fails here as it would
 /// against the real server.
+///
+/// Hand-written on purpose: Foundation's `JSONSerialization`/`JSONEncoder` cannot do this (they
+/// write `6` for `6.0`, do not keep key order, escape `/`, and have no `json.dumps` spacing or
+/// ASCII-only mode). Parsing, which has no such needs, uses `JSONSerialization`.
 struct JSONWriter {
     enum Style {
         /// FastAPI `JSONResponse`: `{"a":1,"b":[1,2]}`, UTF-8 kept.

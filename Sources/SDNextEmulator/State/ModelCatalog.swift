@@ -24,7 +24,7 @@ struct CheckpointInfo: Sendable, Equatable {
     }
 }
 
-/// The fixed set of checkpoints and samplers the emulator offers.
+/// The fixed set of checkpoints, samplers and always-on scripts the emulator offers.
 enum ModelCatalog {
     static let checkpoints: [CheckpointInfo] = [
         CheckpointInfo(
@@ -57,6 +57,19 @@ enum ModelCatalog {
     static func isKnownSampler(_ name: String) -> Bool {
         let lowered = name.lowercased()
         return lowered == "default" || samplerNames.contains { $0.lowercased() == lowered }
+    }
+
+    /// Titles of SD.Next's built-in always-on scripts at the reference commit (§1.4); there is no
+    /// `controlnet` among them.
+    static let alwaysOnScriptTitles = [
+        "Tag Autocomplete", "Init Latents", "IP Adapters", "NudeNet", "Prompt enhance", "ROCm: Advanced Config",
+        "XYZ Grid",
+    ]
+
+    /// `alwayson_scripts` keys match titles case-insensitively.
+    static func isAlwaysOnScript(_ title: String) -> Bool {
+        let lowered = title.lowercased()
+        return alwaysOnScriptTitles.contains { $0.lowercased() == lowered }
     }
 
     static var samplersJSON: JSONValue {

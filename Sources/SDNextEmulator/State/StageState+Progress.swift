@@ -1,31 +1,31 @@
 /// The numbers `/sdapi/v1/progress` reports for one poll.
-public struct ProgressReading: Sendable, Equatable {
+struct ProgressReading: Sendable, Equatable {
     /// True when the idle short-circuit applied (`job_count == 0 && sampling_step == 0`).
-    public var idle: Bool
+    var idle: Bool
     /// Per-stage progress, 0...1, rounded to 2 decimals.
-    public var progress: Double
+    var progress: Double
     /// Seconds remaining, from the current stage's start, rounded to 2 decimals.
-    public var etaRelative: Double
+    var etaRelative: Double
 }
 
 /// The numbers `/sdapi/v1/status` reports.
-public struct StatusReading: Sendable, Equatable {
-    public var status: String
-    public var step: Int
-    public var steps: Int
-    public var job: Int
-    public var jobs: Int
-    public var progress: Double
-    public var elapsed: Double?
-    public var eta: Double?
+struct StatusReading: Sendable, Equatable {
+    var status: String
+    var step: Int
+    var steps: Int
+    var job: Int
+    var jobs: Int
+    var progress: Double
+    var elapsed: Double?
+    var eta: Double?
 }
 
 /// The numbers `/internal/progress` reports.
-public struct InternalProgressReading: Sendable, Equatable {
-    public var step: Int
-    public var steps: Int
-    public var progress: Double
-    public var eta: Double?
+struct InternalProgressReading: Sendable, Equatable {
+    var step: Int
+    var steps: Int
+    var progress: Double
+    var eta: Double?
 }
 
 /// Python's `round(x, 2)` for the values SD.Next reports (half-to-even on the decimal value).
@@ -38,7 +38,7 @@ extension StageState {
     ///
     /// Mutating: when a sampler reports more steps than announced, SD.Next grows `sampling_steps`
     /// by its previous value until the step fits, and that change persists.
-    public mutating func progressReading(now: Double) -> ProgressReading {
+    mutating func progressReading(now: Double) -> ProgressReading {
         if jobCount == 0 && samplingStep == 0 {
             return ProgressReading(idle: true, progress: 0, etaRelative: 0)
         }
@@ -57,7 +57,7 @@ extension StageState {
     }
 
     /// Computes a `/status` reading, with SD.Next's precedence paused → interrupted → skipped → running/idle.
-    public func statusReading(now: Double) -> StatusReading {
+    func statusReading(now: Double) -> StatusReading {
         let jobIndex = max(jobNo, 0)
         let jobs = max(jobCount, jobNo)
         let step = samplingSteps * jobIndex + samplingStep
@@ -77,7 +77,7 @@ extension StageState {
     }
 
     /// Computes an `/internal/progress` reading (batch fields are always 0 for API work).
-    public func internalProgressReading(now: Double) -> InternalProgressReading {
+    func internalProgressReading(now: Double) -> InternalProgressReading {
         let step = max(samplingStep, 0)
         let steps = max(samplingSteps, 1)
         let current = step > 0 ? Double(step) / Double(steps) : 0

@@ -5,9 +5,9 @@
 /// and `end()` blanks the job. Progress is therefore per stage, not per request (reference §2.3).
 /// Keeping the rules here, free of I/O and clocks, lets tests replay exact call orders; callers
 /// pass in ids, timestamps and the current time.
-public struct StageState: Sendable, Equatable {
+struct StageState: Sendable, Equatable {
     /// `id` as SD.Next reports it: `0` before the first job, a 15-hex stage id, or `""`.
-    public enum StageID: Sendable, Equatable {
+    enum StageID: Sendable, Equatable {
         case initial
         case none
         case stage(String)
@@ -30,28 +30,28 @@ public struct StageState: Sendable, Equatable {
         }
     }
 
-    public private(set) var id: StageID = .initial
-    public private(set) var job = ""
-    public private(set) var jobCount = 0
-    public private(set) var jobNo = 0
-    public internal(set) var samplingStep = 0
-    public internal(set) var samplingSteps = 0
+    private(set) var id: StageID = .initial
+    private(set) var job = ""
+    private(set) var jobCount = 0
+    private(set) var jobNo = 0
+    var samplingStep = 0
+    var samplingSteps = 0
     /// `YYYYMMDDhhmmss` of the current stage's start; `"0"` before the first job.
-    public private(set) var jobTimestamp = "0"
+    private(set) var jobTimestamp = "0"
     /// Epoch seconds of the last `begin()` or `end()`; nil before the first job.
-    public private(set) var timeStart: Double?
-    public private(set) var interrupted = false
-    public private(set) var skipped = false
-    public private(set) var paused = false
+    private(set) var timeStart: Double?
+    private(set) var interrupted = false
+    private(set) var skipped = false
+    private(set) var paused = false
     /// Number of `begin()` calls since start (`/status` `total`).
-    public private(set) var totalJobs = 0
+    private(set) var totalJobs = 0
     /// True only during a stage begun with `api: true` (the outer `API-*` stage).
-    public private(set) var api = false
+    private(set) var api = false
 
-    public init() {}
+    init() {}
 
     /// Starts a stage: resets everything except `totalJobs`, keeps `interrupted` only for `Save*` stages.
-    public mutating func begin(_ title: String, id: String, timestamp: String, now: Double, api: Bool = false) {
+    mutating func begin(_ title: String, id: String, timestamp: String, now: Double, api: Bool = false) {
         clear()
         interrupted = title.hasPrefix("Save") ? interrupted : false
         skipped = false
@@ -67,7 +67,7 @@ public struct StageState: Sendable, Equatable {
     }
 
     /// Ends the current stage: blanks id and job, keeps steps and the interrupt/skip flags.
-    public mutating func end(now: Double) {
+    mutating func end(now: Double) {
         timeStart = now
         clear()
     }
@@ -81,27 +81,27 @@ public struct StageState: Sendable, Equatable {
     }
 
     /// `state.update(job, steps, jobs)`: announces work, adding to `sampling_steps` and `job_count`.
-    public mutating func update(steps: Int, jobs: Int = 1) {
+    mutating func update(steps: Int, jobs: Int = 1) {
         samplingSteps += steps * jobs
         jobCount += jobs
     }
 
     /// A sampler callback: records step `step` of `steps`.
-    public mutating func step(_ step: Int, of steps: Int) {
+    mutating func step(_ step: Int, of steps: Int) {
         samplingSteps = steps
         samplingStep = step
     }
 
     /// `state.nextjob()`: moves to the next job of the batch; steps stay as they were.
-    public mutating func nextJob() {
+    mutating func nextJob() {
         jobNo += 1
     }
 
-    public mutating func interrupt() { interrupted = true }
-    public mutating func skip() { skipped = true }
+    mutating func interrupt() { interrupted = true }
+    mutating func skip() { skipped = true }
 
     /// Clears the skip flag at the top of the iteration it skips.
-    public mutating func consumeSkip() { skipped = false }
+    mutating func consumeSkip() { skipped = false }
 
     /// The `state` object embedded in `/sdapi/v1/progress`.
     var json: JSONValue {

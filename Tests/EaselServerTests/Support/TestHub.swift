@@ -8,9 +8,6 @@ import SDNext
 import SDNextEmulator
 import ServiceLifecycle
 
-/// The client library's JSON type (the emulator has its own, unrelated one).
-typealias JSONValue = SDNext.JSONValue
-
 /// A running Easel server for one test, on an ephemeral port, over its own data folder.
 struct TestHub: Sendable {
     let port: Int
