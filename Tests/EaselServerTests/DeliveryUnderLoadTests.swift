@@ -125,6 +125,8 @@ import Testing
                 try await socket.send(#"{"type":"subscribe","job_ids":["a","b","c","d"]}"#)
                 #expect(try await socket.next("error")["data"]?["code"]?.string == "too_many_subscriptions")
                 let extra = try await RawWebSocket.offPool { try RawWebSocket(port: hub.port) }
+                // Both sockets must be registered before the third arrives, or the third could take the second's place.
+                #expect(try await eventually { try await connections(hub) == 2 })
                 let third = try await WebSocketClient.connect(url: hub.socketURL, logger: Logger(label: "third")) { inbound, _, _ in
                     for try await _ in inbound.messages(maxSize: 1 << 16) {}
                 }

@@ -58,7 +58,7 @@ import Testing
                 return status["total"] as? Int == 7 && status["status"] as? String == "idle"
             }
             #expect(try await generation.status == 200)
-            #expect(jobs.contains("Inference"))
+            // Polls may miss a short stage on a loaded machine; the stage log below may not.
             let history = try await client.get("/sdapi/v1/history").array().compactMap { $0 as? [String: Any] }
             let begins = history.filter { $0["op"] as? String == "begin" }
             let begun = begins.compactMap { $0["job"] as? String }

@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func trackerIsMonotonicFromZeroToOneOverTwoIterations() async throws {
-        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(30), stageGap: .milliseconds(10))
+        // Each pass samples for 8 × 80 ms, so polls land inside both passes even on a loaded machine.
+        let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(80), stageGap: .milliseconds(10))
         try await withEmulatorClient(emulator) { client, _ in
             let request = smallTxt2Img(steps: 8, nIter: 2)
             let plan = GenerationPlan(request)
