@@ -8,28 +8,6 @@ import Synchronization
 /// registered connection has an `Outbox` that its session drains, so routing an event costs a dictionary lookup
 /// and one append per recipient, never a wait.
 public final class ConnectionManager: Sendable {
-    /// One registered socket.
-    public final class Connection: Sendable {
-        /// `conn_<counter>_<unix seconds>`, the origin's format.
-        public let id: String
-        public let outbox: Outbox
-        /// Drops the TCP connection without a closing handshake, for peers that no longer read.
-        let forceClose: @Sendable () -> Void
-        /// When the write in progress started (`ContinuousClock` nanoseconds since `ConnectionManager.origin`),
-        /// 0 when no write is in progress. Read by the stall watchdog.
-        private let writeStartedAt = Atomic<UInt64>(0)
-
-        init(id: String, outbox: Outbox, forceClose: @escaping @Sendable () -> Void) {
-            self.id = id
-            self.outbox = outbox
-            self.forceClose = forceClose
-        }
-
-        func writeStarted(at nanoseconds: UInt64) { writeStartedAt.store(max(nanoseconds, 1), ordering: .relaxed) }
-        func writeEnded() { writeStartedAt.store(0, ordering: .relaxed) }
-        var writeInProgressSince: UInt64 { writeStartedAt.load(ordering: .relaxed) }
-    }
-
     /// The instant write times are measured from.
     let origin = ContinuousClock.now
 
@@ -53,13 +31,13 @@ public final class ConnectionManager: Sendable {
     }
 
     /// Registers a new socket, or returns nil when the server already holds `maxConnections`.
-    public func register(forceClose: @escaping @Sendable () -> Void) -> Connection? {
+    public func register(channel: any Channel) -> Connection? {
         registry.withLock { registry in
             guard registry.connections.count < configuration.maxConnections else { return nil }
             registry.counter += 1
             let id = "conn_\(registry.counter)_\(Int(Date().timeIntervalSince1970))"
             let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
-            let connection = Connection(id: id, outbox: outbox, forceClose: forceClose)
+            let connection = Connection(id: id, outbox: outbox, channel: channel, origin: origin)
             registry.connections[id] = connection
             metrics.socketConnections.increment()
             return connection
@@ -129,9 +107,19 @@ public final class ConnectionManager: Sendable {
         }
         let isProgress = if case .progress = event.kind { true } else { false }
         var coalesced = 0
+        // One task per event loop drains every connection on it that needs it, instead of one wake-up per socket.
+        var drains: [ObjectIdentifier: (loop: any EventLoop, connections: [Connection])] = [:]
         for (connection, previewing) in recipients {
             let bytes = previewing ? previewFrame ?? frame : frame
-            if connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress)) == .coalesced { coalesced += 1 }
+            let (result, needsDrain) = connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress))
+            if result == .coalesced { coalesced += 1 }
+            if needsDrain {
+                let loop = connection.channel.eventLoop
+                drains[ObjectIdentifier(loop), default: (loop, [])].connections.append(connection)
+            }
+        }
+        for (loop, connections) in drains.values {
+            loop.execute { for connection in connections { connection.drain() } }
         }
         metrics.eventsPublished.increment()
         metrics.messagesDelivered.increment(by: recipients.count)
@@ -156,15 +144,15 @@ public final class ConnectionManager: Sendable {
     /// Jobs with at least one per-job subscriber.
     public var subscribedJobCount: Int { registry.withLock { $0.subscribers.count } }
 
-    /// Closes connections whose current write has waited longer than `writeTimeout`: their peer stopped reading.
-    /// Returns how many were closed.
+    /// Closes connections whose socket has refused data for longer than `writeTimeout` while frames wait:
+    /// their peer stopped reading. Returns how many were closed.
     @discardableResult
     public func closeStalledWriters(now: ContinuousClock.Instant = .now) -> Int {
         let limit = UInt64((now - origin - configuration.writeTimeout).nanoseconds)
         let stalled = registry.withLock { registry in
             registry.connections.values.filter { connection in
-                let started = connection.writeInProgressSince
-                return started != 0 && started < limit
+                let since = connection.blockedSinceNanoseconds
+                return since != 0 && since < limit
             }
         }
         for connection in stalled {

@@ -9,6 +9,9 @@ import Synchronization
 /// Lifecycle frames are kept in order and never dropped; a progress frame replaces the job's progress frame that
 /// is still waiting (latest wins). When the lifecycle frames waiting exceed the byte budget, the outbox closes
 /// itself with `slowConsumer` and the session closes the socket.
+///
+/// The outbox also tracks whether a drain is scheduled, so that a burst of pushes costs one trip to the
+/// connection's event loop (see `Connection.drain`).
 public final class Outbox: Sendable {
     /// What happened to a pushed frame.
     public enum PushResult: Sendable, Equatable {
@@ -35,8 +38,10 @@ public final class Outbox: Sendable {
         /// Position of each job's progress frame still waiting.
         var waitingProgress: [JobID: UInt64] = [:]
         var lifecycleBytes = 0
-        var waiter: CheckedContinuation<ByteBuffer?, Never>?
+        /// A drain has been asked for and has not finished.
+        var drainScheduled = false
         var closeCode: CloseCode?
+        var closeWaiters: [CheckedContinuation<CloseCode, Never>] = []
         /// Highest event `seq` pushed per explicitly subscribed job, to drop duplicates.
         var seenSeq: [JobID: Int] = [:]
     }
@@ -50,67 +55,98 @@ public final class Outbox: Sendable {
     }
 
     /// Appends a frame. `event` names the job event it carries, if any; progress events coalesce.
+    /// `needsDrain` is true when the caller must schedule a drain (none is pending).
     @discardableResult
-    public func push(_ frame: ByteBuffer, event: (jobID: JobID, seq: Int, isProgress: Bool)? = nil) -> PushResult {
-        let (result, waiter) = state.withLock { state -> (PushResult, CheckedContinuation<ByteBuffer?, Never>?) in
-            guard state.closeCode == nil else { return (.closed, nil) }
+    public func push(
+        _ frame: ByteBuffer, event: (jobID: JobID, seq: Int, isProgress: Bool)? = nil
+    ) -> (result: PushResult, needsDrain: Bool) {
+        let (result, needsDrain, waiters) = state.withLock { state -> (PushResult, Bool, [CheckedContinuation<CloseCode, Never>]) in
+            guard state.closeCode == nil else { return (.closed, false, []) }
             if let event, event.seq > 0, let seen = state.seenSeq[event.jobID] {
-                if event.seq <= seen { return (.duplicate, nil) }
+                if event.seq <= seen { return (.duplicate, false, []) }
                 state.seenSeq[event.jobID] = event.seq
             }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return (.queued, waiter)
-            }
+            let result: PushResult
             if let event, event.isProgress, let position = state.waitingProgress[event.jobID] {
                 state.queue[Int(position - state.headPosition)].frame = frame
-                return (.coalesced, nil)
-            }
-            if let event, event.isProgress {
+                result = .coalesced
+            } else if let event, event.isProgress {
                 state.waitingProgress[event.jobID] = state.headPosition + UInt64(state.queue.count)
                 state.queue.append(Entry(frame: frame, coalesceKey: event.jobID))
-                return (.queued, nil)
+                result = .queued
+            } else if state.lifecycleBytes + frame.readableBytes > maxLifecycleBytes {
+                return (.overflow, false, Self.close(&state, .slowConsumer))
+            } else {
+                state.lifecycleBytes += frame.readableBytes
+                state.queue.append(Entry(frame: frame, coalesceKey: nil))
+                result = .queued
             }
-            if state.lifecycleBytes + frame.readableBytes > maxLifecycleBytes {
-                state.closeCode = .slowConsumer
-                state.queue.removeAll()
-                state.waitingProgress.removeAll()
-                return (.overflow, nil)
-            }
-            state.lifecycleBytes += frame.readableBytes
-            state.queue.append(Entry(frame: frame, coalesceKey: nil))
-            return (.queued, nil)
+            let needsDrain = !state.drainScheduled
+            state.drainScheduled = true
+            return (result, needsDrain, [])
         }
-        waiter?.resume(returning: frame)
-        return result
+        for waiter in waiters { waiter.resume(returning: .slowConsumer) }
+        return (result, needsDrain)
     }
 
-    /// The next frame to write, waiting for one if needed; nil once the outbox is closed.
-    public func next() async -> ByteBuffer? {
-        if let frame = state.withLock({ takeFirst(&$0) }) { return frame }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<ByteBuffer?, Never>) in
-                let immediate: ByteBuffer?? = state.withLock { state in
-                    if let frame = takeFirst(&state) { return .some(frame) }
-                    if state.closeCode != nil || Task.isCancelled { return .some(nil) }
-                    state.waiter = continuation
-                    return .none
+    /// The next frame to write, or nil when none is waiting (or the outbox is closed). Called by the drain.
+    public func popForWrite() -> ByteBuffer? {
+        state.withLock { state in
+            guard state.closeCode == nil, let entry = state.queue.popFirst() else { return nil }
+            state.headPosition += 1
+            if let key = entry.coalesceKey {
+                state.waitingProgress[key] = nil
+            } else {
+                state.lifecycleBytes -= entry.frame.readableBytes
+            }
+            return entry.frame
+        }
+    }
+
+    /// Ends a drain. Returns true when frames arrived meanwhile and the drain must go on. A drain that stopped
+    /// because the socket cannot take more (`blocked`) stays scheduled: writability resumes it.
+    public func endDrain(blocked: Bool) -> Bool {
+        state.withLock { state in
+            if blocked || state.closeCode != nil { return false }
+            if state.queue.isEmpty {
+                state.drainScheduled = false
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Stops accepting frames and wakes `waitUntilClosed`. The first close code wins.
+    public func close(_ code: CloseCode) {
+        let waiters = state.withLock { Self.close(&$0, code) }
+        for waiter in waiters { waiter.resume(returning: code) }
+    }
+
+    private static func close(_ state: inout State, _ code: CloseCode) -> [CheckedContinuation<CloseCode, Never>] {
+        guard state.closeCode == nil else { return [] }
+        state.closeCode = code
+        state.queue.removeAll()
+        state.waitingProgress.removeAll()
+        state.lifecycleBytes = 0
+        defer { state.closeWaiters.removeAll() }
+        return state.closeWaiters
+    }
+
+    /// Returns the close code once the outbox has closed.
+    /// Cancelling the waiting task closes the outbox with `goingAway`.
+    public func waitUntilClosed() async -> CloseCode {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let code = state.withLock { state -> CloseCode? in
+                    if let code = state.closeCode { return code }
+                    state.closeWaiters.append(continuation)
+                    return nil
                 }
-                if let immediate { continuation.resume(returning: immediate) }
+                if let code { continuation.resume(returning: code) }
             }
         } onCancel: {
             close(.goingAway)
         }
-    }
-
-    /// Stops accepting frames; a waiting `next()` returns nil. The first close code wins.
-    public func close(_ code: CloseCode) {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, Never>? in
-            if state.closeCode == nil { state.closeCode = code }
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(returning: nil)
     }
 
     /// Why the outbox closed, once it has.
@@ -131,15 +167,4 @@ public final class Outbox: Sendable {
 
     /// Frames waiting, for tests and metrics.
     public var count: Int { state.withLock { $0.queue.count } }
-
-    private func takeFirst(_ state: inout State) -> ByteBuffer? {
-        guard state.closeCode == nil, let entry = state.queue.popFirst() else { return nil }
-        state.headPosition += 1
-        if let key = entry.coalesceKey {
-            state.waitingProgress[key] = nil
-        } else {
-            state.lifecycleBytes -= entry.frame.readableBytes
-        }
-        return entry.frame
-    }
 }

@@ -7,26 +7,27 @@ import NIOWebSocket
 import ServiceLifecycle
 
 extension WebSocketService {
-    /// Runs one socket from accept to close: a writer drains the connection's outbox while the reader answers
-    /// the client's messages. Whichever ends first ends the other, and the connection is unregistered, so
-    /// nothing of it outlives the socket. `forceClose` drops the TCP connection of a peer that stopped reading.
-    /// Protocol violations (a message over the size limit, a bad frame) are rethrown, so the WebSocket library
-    /// closes with the matching code (1009, 1002...).
-    public func session(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, forceClose: @escaping @Sendable () -> Void
-    ) async throws {
-        guard let connection = manager.register(forceClose: forceClose) else {
+    /// Runs one socket from accept to close. Frames reach the socket from the connection's outbox on its event
+    /// loop; this task reads the client's messages, and a sibling waits for the outbox to close (slow consumer,
+    /// shutdown) to send the close frame. Whichever ends first ends the other, and the connection is unregistered,
+    /// so nothing of it outlives the socket. Protocol violations (a message over the size limit, a bad frame) are
+    /// rethrown, so the WebSocket library closes with the matching code (1009, 1002...).
+    public func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
+        guard let connection = manager.register(channel: channel) else {
             try? await outbound.close(.init(codeNumber: Int(CloseCode.tryAgainLater.code)), reason: CloseCode.tryAgainLater.reason)
             return
         }
         defer { manager.unregister(connection) }
         let logger = self.logger.with("connection", connection.id)
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(WritabilityHandler(connection: connection), position: .first)
+        }.get()
         reply(.connected(connectionID: connection.id, epoch: epoch), to: connection)
 
         let readError = await withGracefulShutdownHandler {
             await withTaskGroup(of: (any Error)?.self) { group in
                 group.addTask {
-                    await writeFrames(of: connection, to: outbound, logger: logger)
+                    await closeWhenOutboxCloses(connection, outbound: outbound, logger: logger)
                     return nil
                 }
                 group.addTask {
@@ -45,25 +46,20 @@ extension WebSocketService {
         if let readError { throw readError }
     }
 
-    private func writeFrames(of connection: ConnectionManager.Connection, to outbound: WebSocketOutboundWriter, logger: Logger) async {
-        do {
-            while let frame = await connection.outbox.next() {
-                connection.writeStarted(at: UInt64((ContinuousClock.now - manager.origin).nanoseconds))
-                defer { connection.writeEnded() }
-                try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
-            }
-            if let code = connection.outbox.closeCode, code != .goingAway || !Task.isCancelled {
-                logger.debug("closing socket", metadata: ["code": "\(code.code)", "reason": "\(code.reason)"])
-                // Watched like a write: a peer that stopped reading cannot take the close frame either.
-                connection.writeStarted(at: UInt64((ContinuousClock.now - manager.origin).nanoseconds))
-                try await outbound.close(.init(codeNumber: Int(code.code)), reason: code.reason)
-            }
-        } catch {
-            logger.debug("socket write ended", metadata: ["error": "\(error)"])
-        }
-        if connection.outbox.closeCode == .slowConsumer {
+    /// Sends the close frame the outbox's close code calls for. A peer that stopped reading cannot take it either;
+    /// the stall watchdog then drops the TCP connection.
+    private func closeWhenOutboxCloses(_ connection: ConnectionManager.Connection, outbound: WebSocketOutboundWriter, logger: Logger) async {
+        let code = await connection.outbox.waitUntilClosed()
+        if code == .slowConsumer {
             manager.metrics.slowConsumerCloses.increment()
-            logger.info("closed a slow consumer")
+            logger.info("closing a slow consumer")
+            connection.forceCloseAfter(configuration.writeTimeout)
+        }
+        guard code != .goingAway || !Task.isCancelled else { return }
+        do {
+            try await outbound.close(.init(codeNumber: Int(code.code)), reason: code.reason)
+        } catch {
+            logger.debug("close frame not sent", metadata: ["error": "\(error)"])
         }
     }
 
@@ -151,7 +147,7 @@ extension WebSocketService {
             for event in events {
                 let isProgress = if case .progress = event.kind { true } else { false }
                 let frame = Self.frame(for: previewing ? event : event.withoutPreview)
-                connection.outbox.push(frame, event: (jobID, event.seq, isProgress))
+                connection.send(frame, event: (jobID, event.seq, isProgress))
             }
         }
         if !unknown.isEmpty {
@@ -162,6 +158,6 @@ extension WebSocketService {
     }
 
     private func reply(_ message: ServerMessage, to connection: ConnectionManager.Connection) {
-        connection.outbox.push(ByteBuffer(string: message.encoded()))
+        connection.send(ByteBuffer(string: message.encoded()))
     }
 }

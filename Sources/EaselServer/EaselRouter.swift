@@ -44,8 +44,7 @@ enum EaselRouter {
                 ]))
             }
             router.ws("\(prefix)/ws/progress") { inbound, outbound, context in
-                let channel = context.requestContext.channel
-                try await webSocket.session(inbound: inbound, outbound: outbound) { channel.close(mode: .all, promise: nil) }
+                try await webSocket.session(inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
             }
         }
         return router

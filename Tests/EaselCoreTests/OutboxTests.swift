@@ -7,40 +7,58 @@ import Testing
 @Suite struct OutboxTests {
     private let job = JobID(rawValue: "job-1")
 
-    @Test func progressCoalescesInPlaceAndLifecycleKeepsOrder() async {
+    private func drain(_ outbox: Outbox) -> [String] {
+        var frames: [String] = []
+        while let frame = outbox.popForWrite() { frames.append(String(buffer: frame)) }
+        return frames
+    }
+
+    @Test func progressCoalescesInPlaceAndLifecycleKeepsOrder() {
         let outbox = Outbox(maxLifecycleBytes: 1_000)
         outbox.push(ByteBuffer(string: "started"), event: (job, 1, false))
         outbox.push(ByteBuffer(string: "p2"), event: (job, 2, true))
-        #expect(outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true)) == .coalesced)
+        #expect(outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true)).result == .coalesced)
         outbox.push(ByteBuffer(string: "complete"), event: (job, 4, false))
-        var frames: [String] = []
-        for _ in 0..<3 {
-            if let frame = await outbox.next() { frames.append(String(buffer: frame)) }
-        }
-        #expect(frames == ["started", "p3", "complete"])
+        #expect(drain(outbox) == ["started", "p3", "complete"])
+    }
+
+    @Test func onlyTheFirstPushOfABurstSchedulesADrain() {
+        let outbox = Outbox(maxLifecycleBytes: 1_000)
+        #expect(outbox.push(ByteBuffer(string: "a")).needsDrain)
+        #expect(!outbox.push(ByteBuffer(string: "b")).needsDrain)
+        _ = drain(outbox)
+        #expect(!outbox.endDrain(blocked: false))
+        #expect(outbox.push(ByteBuffer(string: "c")).needsDrain)
+        // A blocked drain stays scheduled: writability resumes it, pushes do not schedule another.
+        #expect(!outbox.endDrain(blocked: true))
+        #expect(!outbox.push(ByteBuffer(string: "d")).needsDrain)
+        // Frames that arrive during a drain keep it going.
+        #expect(outbox.endDrain(blocked: false))
     }
 
     @Test func overflowingTheLifecycleBudgetClosesAsSlowConsumer() async {
         let outbox = Outbox(maxLifecycleBytes: 10)
-        #expect(outbox.push(ByteBuffer(string: "123456")) == .queued)
-        #expect(outbox.push(ByteBuffer(string: "123456")) == .overflow)
+        #expect(outbox.push(ByteBuffer(string: "123456")).result == .queued)
+        #expect(outbox.push(ByteBuffer(string: "123456")).result == .overflow)
         #expect(outbox.closeCode == .slowConsumer)
-        #expect(await outbox.next() == nil)
-        #expect(outbox.push(ByteBuffer(string: "x")) == .closed)
+        #expect(await outbox.waitUntilClosed() == .slowConsumer)
+        #expect(outbox.popForWrite() == nil)
+        #expect(outbox.push(ByteBuffer(string: "x")).result == .closed)
     }
 
     @Test func trackedJobsDropEventsAlreadySeen() {
         let outbox = Outbox(maxLifecycleBytes: 1_000)
         outbox.track(job)
-        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)) == .queued)
-        #expect(outbox.push(ByteBuffer(string: "p4"), event: (job, 4, true)) == .duplicate)
-        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)) == .duplicate)
+        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .queued)
+        #expect(outbox.push(ByteBuffer(string: "p4"), event: (job, 4, true)).result == .duplicate)
+        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .duplicate)
+        #expect(outbox.push(ByteBuffer(string: "snapshot"), event: (job, 0, true)).result == .coalesced)
     }
 
-    @Test func aWaitingReaderGetsTheNextFrame() async {
+    @Test func aWaiterLearnsTheCloseCode() async {
         let outbox = Outbox(maxLifecycleBytes: 1_000)
-        async let frame = outbox.next()
-        outbox.push(ByteBuffer(string: "hello"))
-        #expect(await frame.map { String(buffer: $0) } == "hello")
+        async let code = outbox.waitUntilClosed()
+        outbox.close(.goingAway)
+        #expect(await code == .goingAway)
     }
 }
