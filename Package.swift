@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "easel", targets: ["EaselCommand"]),
         .executable(name: "sdnext-emulator", targets: ["SDNextEmulatorCommand"]),
+        .executable(name: "easel-bench", targets: ["EaselBench"]),
         .library(name: "SDNext", targets: ["SDNext"]),
         .library(name: "SDNextEmulator", targets: ["SDNextEmulator"]),
     ],
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
     ],
     targets: [
         // Thin C wrapper over the system's libjpeg(-turbo) and libpng: encoders and header probes.
@@ -128,6 +130,34 @@ let package = Package(
                 "EaselServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The load generator's measuring parts: subscriber client, wire scanning, /proc sampling, report.
+        .target(
+            name: "EaselBenchKit",
+            dependencies: [
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EaselBench",
+            dependencies: [
+                "EaselBenchKit",
+                "SDNextEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselBenchTests",
+            dependencies: ["EaselBenchKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
