@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Makes SIGINT and SIGTERM kill the server child before the benchmark exits, so an interrupted run leaves
 /// nothing running. Returns the signal sources, which must stay alive for the handlers to fire.
@@ -24,4 +25,18 @@ func raiseOpenFileLimit() -> Int {
     _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     return Int(limit.rlim_cur)
+}
+
+/// Child processes still running, so SIGINT/SIGTERM of the benchmark can kill them before it exits.
+final class ChildProcesses: Sendable {
+    static let shared = ChildProcesses()
+    private let pids = Mutex<Set<Int32>>([])
+
+    func add(_ pid: Int32) { _ = pids.withLock { $0.insert(pid) } }
+    func remove(_ pid: Int32) { _ = pids.withLock { $0.remove(pid) } }
+
+    /// Kills every child at once (no graceful stop: the benchmark itself is being interrupted).
+    func killAll() {
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
+    }
 }

@@ -1,6 +1,5 @@
 import EaselBenchKit
 import Foundation
-import Synchronization
 
 /// The Easel server under test, as a child process running the release binary, so its `/proc` figures are the
 /// hub's own work and not the load generator's. Use it through `withServerProcess`, which always stops it.
@@ -68,18 +67,4 @@ private func stop(_ process: Process) {
     while process.isRunning, Date() < deadline { usleep(20_000) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
-}
-
-/// Child processes still running, so SIGINT/SIGTERM of the benchmark can kill them before it exits.
-final class ChildProcesses: Sendable {
-    static let shared = ChildProcesses()
-    private let pids = Mutex<Set<Int32>>([])
-
-    func add(_ pid: Int32) { _ = pids.withLock { $0.insert(pid) } }
-    func remove(_ pid: Int32) { _ = pids.withLock { $0.remove(pid) } }
-
-    /// Kills every child at once (no graceful stop: the benchmark itself is being interrupted).
-    func killAll() {
-        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
-    }
 }
