@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "easel", targets: ["EaselCommand"]),
         .executable(name: "sdnext-emulator", targets: ["SDNextEmulatorCommand"]),
+        .executable(name: "easel-bench", targets: ["EaselBench"]),
         .library(name: "SDNext", targets: ["SDNext"]),
         .library(name: "SDNextEmulator", targets: ["SDNextEmulator"]),
     ],
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
     ],
     targets: [
         // Thin C wrapper over the system's libjpeg(-turbo) and libpng: encoders and header probes.
@@ -153,6 +155,34 @@ let package = Package(
                 "EaselClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The load generator's measuring parts: subscriber client, wire scanning, /proc sampling, report.
+        .target(
+            name: "EaselBenchKit",
+            dependencies: [
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EaselBench",
+            dependencies: [
+                "EaselBenchKit",
+                "SDNextEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselBenchTests",
+            dependencies: ["EaselBenchKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -34,6 +34,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval-ms"), help: "How often a running job's progress is polled (200 or more).")
     var pollIntervalMilliseconds = 250
 
+    @Option(
+        name: .customLong("unsafe-poll-interval-ms"),
+        help: "Poll interval below the 200 ms floor, for emulated backends and benchmarks only (a real SD.Next rate-limits it); overrides --poll-interval-ms.")
+    var unsafePollIntervalMilliseconds: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -41,6 +46,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard pollIntervalMilliseconds >= 200 else {
             throw ValidationError("--poll-interval-ms must be at least 200: SD.Next allows 300 requests a minute")
+        }
+        if let unsafePollIntervalMilliseconds, !(1...10_000).contains(unsafePollIntervalMilliseconds) {
+            throw ValidationError("--unsafe-poll-interval-ms must be between 1 and 10000")
         }
         if let emulator, !(0...64).contains(emulator) { throw ValidationError("--emulator must be between 0 and 64") }
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
@@ -62,7 +70,7 @@ struct Serve: AsyncParsableCommand {
         configuration.emulator.stepDuration = .milliseconds(emulatorStepMilliseconds)
         configuration.dataDirectory = dataDir
         configuration.databasePath = database
-        configuration.worker.pollInterval = .milliseconds(pollIntervalMilliseconds)
+        configuration.worker.pollInterval = .milliseconds(unsafePollIntervalMilliseconds ?? pollIntervalMilliseconds)
         let server = EaselServer(configuration: configuration, logger: logger) { port in
             logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])
         }

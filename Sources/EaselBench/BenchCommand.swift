@@ -1,0 +1,109 @@
+import ArgumentParser
+import EaselBenchKit
+import Foundation
+
+/// `easel-bench`: load generator and benchmark for Easel's progress socket. It starts the release server as a
+/// child process against emulated backends hosted here, drives it with many subscriber sockets, and prints
+/// what it measured (targets are shown beside the figures, never asserted).
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "easel-bench",
+        abstract: "Benchmark Easel's progress socket against its release binary.",
+        discussion: """
+            Scenarios: fanout (N subscribers, M jobs), idle-connections (RSS per connection), slow-consumer \
+            (10 % of clients stop reading; healthy p99 with and without them), churn (connect/subscribe/drop \
+            loops beside steady subscribers). Each stops by itself after --warmup + --duration seconds.
+            """)
+
+    @Argument(help: "fanout, idle-connections, slow-consumer or churn.")
+    var scenario: Scenario
+
+    @Option(help: "The server binary to run (build it with `swift build -c release --product easel`).")
+    var serverBinary = ".build/release/easel"
+
+    @Option(help: "Subscribers that receive events.")
+    var subscribers = 1000
+
+    @Option(help: "What each subscriber subscribes to: all (every job) or per-job (one job each).")
+    var subscription = SubscriptionMode.all
+
+    @Option(help: "Concurrent jobs, each on its own emulated backend.")
+    var jobs = 10
+
+    @Option(help: "progress_update messages per second per job (below 5, the server's safe poll floor holds).")
+    var updatesPerSecond = 4.0
+
+    @Option(help: "Seconds measured.")
+    var duration = 10.0
+
+    @Option(help: "Seconds of load before measuring.")
+    var warmup = 2.0
+
+    @Option(help: "Connections for idle-connections (capped by the open-file limit).")
+    var idleConnections = 19_500
+
+    @Option(help: "Share of subscribers that stop reading in slow-consumer.")
+    var stallFraction = 0.1
+
+    @Option(help: "MiB of padded pings each stalled subscriber sends (answered with pongs it does not read), so the server's send buffer fills and its write watchdog acts within the run; 0 = only stop reading.")
+    var stallFloodMib = 0.0
+
+    @Option(help: "Concurrent connect/subscribe/drop loops in churn.")
+    var churnWorkers = 8
+
+    @Option(help: "Event loop threads of the subscriber clients.")
+    var clientThreads = 2
+
+    @Option(help: "Client source addresses, 127.0.0.2 onwards (each has its own ephemeral ports).")
+    var sourceAddresses = 16
+
+    @Option(help: "Repetitions; with more than one, the median of each figure is reported too.")
+    var runs = 1
+
+    @Option(help: "Where to write the JSON results.")
+    var json = "bench-results.json"
+
+    func validate() throws {
+        guard FileManager.default.isExecutableFile(atPath: serverBinary) else {
+            throw ValidationError("no server binary at \(serverBinary); build it with `swift build -c release --product easel`")
+        }
+        guard subscribers > 0, jobs > 0, (1...64).contains(jobs), runs > 0, duration > 0, warmup >= 0, updatesPerSecond > 0 else {
+            throw ValidationError("--subscribers, --runs, --duration and --updates-per-second must be positive; --jobs 1...64")
+        }
+        guard (0..<1).contains(stallFraction), clientThreads > 0, (1...250).contains(sourceAddresses) else {
+            throw ValidationError("--stall-fraction must be in [0, 1), --client-threads positive, --source-addresses 1...250")
+        }
+    }
+
+    func run() async throws {
+        let signalSources = installInterruptHandlers()
+        defer { signalSources.forEach { $0.cancel() } }
+        let settings = BenchSettings(command: self, openFileLimit: raiseOpenFileLimit())
+        var reports: [BenchReport] = []
+        for run in 1...runs {
+            var report = try await scenario.run(settings)
+            report.notes.append("load average at the end (other processes share the 2 cores): \(loadAverage())")
+            print(report.table() + (runs > 1 ? "  (run \(run) of \(runs))" : "") + "\n")
+            reports.append(report)
+        }
+        if runs > 1, let median = BenchReport.median(of: reports) {
+            print(median.table() + "\n")
+            reports.append(median)
+        }
+        try BenchReport.write(reports, to: json)
+        print("wrote \(json)")
+    }
+}
+
+/// `/proc/loadavg`'s 1, 5 and 15 minute figures.
+private func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}
+
+/// What subscribers subscribe to.
+enum SubscriptionMode: String, ExpressibleByArgument, Sendable {
+    case all
+    case perJob = "per-job"
+}

@@ -1,0 +1,51 @@
+import EaselBenchKit
+
+/// The parsed command line as the scenarios use it.
+struct BenchSettings: Sendable {
+    var serverBinary: String
+    var subscribers: Int
+    var subscription: SubscriptionMode
+    var jobs: Int
+    var updatesPerSecond: Double
+    var duration: Double
+    var warmup: Double
+    var idleConnections: Int
+    var stallFraction: Double
+    var stallFloodMib: Double
+    var churnWorkers: Int
+    var clientThreads: Int
+    var sourceAddresses: Int
+    /// The open-file limit after raising it; the server child has the same.
+    var openFileLimit: Int
+
+    init(command: BenchCommand, openFileLimit: Int) {
+        serverBinary = command.serverBinary
+        subscribers = command.subscribers
+        subscription = command.subscription
+        jobs = command.jobs
+        updatesPerSecond = command.updatesPerSecond
+        duration = command.duration
+        warmup = command.warmup
+        idleConnections = command.idleConnections
+        stallFraction = command.stallFraction
+        stallFloodMib = command.stallFloodMib
+        churnWorkers = command.churnWorkers
+        clientThreads = command.clientThreads
+        sourceAddresses = command.sourceAddresses
+        self.openFileLimit = openFileLimit
+    }
+
+    /// Jobs, rate and run length as server and emulator settings (the run spans warm-up, window and slack).
+    var workload: Workload {
+        Workload(concurrentJobs: jobs, updatesPerSecond: updatesPerSecond, runSeconds: warmup + duration + 3)
+    }
+
+    /// The settings a report lists.
+    var parameters: [String: String] {
+        [
+            "subscribers": "\(subscribers)", "subscription": subscription.rawValue, "jobs": "\(jobs)",
+            "updates_per_second": BenchReport.format(updatesPerSecond), "duration_s": BenchReport.format(duration),
+            "client_threads": "\(clientThreads)",
+        ]
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import EaselBenchKit
+
+/// The benchmark's scenarios.
+enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case fanout
+    case idleConnections = "idle-connections"
+    case slowConsumer = "slow-consumer"
+    case churn
+
+    func run(_ settings: BenchSettings) async throws -> BenchReport {
+        switch self {
+        case .fanout: try await FanoutRun(settings: settings, unmeasuredShare: 0, unmeasuredStall: false).run()
+        case .idleConnections: try await IdleConnectionsRun(settings: settings).run()
+        case .slowConsumer: try await SlowConsumerRun(settings: settings).run()
+        case .churn: try await ChurnRun(settings: settings).run()
+        }
+    }
+}
