@@ -20,7 +20,7 @@ struct ChurnRun {
                 }
                 let jobIDs = try await queueJobs(workload, on: hub)
                 try await sleep(seconds: settings.warmup)
-                guard let before = server.sample() else { throw ServerStartError(description: "the server exited") }
+                guard let before = server.sample() else { throw ServerProcessError(description: "the server exited") }
                 let window = try MeasurementWindow(server: server, recorder: pool.recorder)
                 let deadline = ContinuousClock.now + .milliseconds(Int(settings.duration * 1000))
                 let (cycles, failures) = await withTaskGroup(of: (cycles: Int, failures: Int).self) { group in
@@ -46,7 +46,7 @@ struct ChurnRun {
                 }
                 var (metrics, _) = try window.finish(server: server, recorder: pool.recorder)
                 let settled = try await waitForSteadyState(hub, connections: steady)
-                guard let after = server.sample() else { throw ServerStartError(description: "the server exited") }
+                guard let after = server.sample() else { throw ServerProcessError(description: "the server exited") }
                 metrics.insert(contentsOf: [
                     Metric("churn cycles/s (connect, subscribe, drop)", Double(cycles) / settings.duration, "cycle/s"),
                     Metric("churn failures", Double(failures), "cycle"),

@@ -15,7 +15,7 @@ struct FanoutRun {
         let unmeasured = Int(Double(count) * unmeasuredShare)
         let stallPings = Int(settings.stallFloodMib * 1_048_576 / Double(SubscriberBehavior.stallPingBytes))
         return try await withBenchServer(settings, workload: workload) { server, hub in
-            guard let idle = server.sample() else { throw ServerStartError(description: "cannot read /proc of the server") }
+            guard let idle = server.sample() else { throw ServerProcessError(description: "cannot read /proc of the server") }
             return try await withSubscriberPool(
                 serverPort: server.port, threads: settings.clientThreads, sourceAddressCount: settings.sourceAddresses
             ) { pool in

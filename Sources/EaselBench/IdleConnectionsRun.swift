@@ -14,7 +14,7 @@ struct IdleConnectionsRun {
         return try await withBenchServer(settings, workload: workload) { server, hub in
             _ = try await hub.socketStats()
             try await sleep(seconds: 1)
-            guard let before = server.sample() else { throw ServerStartError(description: "cannot read /proc of the server") }
+            guard let before = server.sample() else { throw ServerProcessError(description: "cannot read /proc of the server") }
             return try await withSubscriberPool(
                 serverPort: server.port, threads: settings.clientThreads, sourceAddressCount: settings.sourceAddresses
             ) { pool in
@@ -25,7 +25,7 @@ struct IdleConnectionsRun {
                 let confirmed = await pool.waitForConfirmations(count - failures, timeout: .seconds(180))
                 let connectSeconds = (ContinuousClock.now - started).inSeconds
                 try await sleep(seconds: 2)
-                guard let after = server.sample() else { throw ServerStartError(description: "the server exited") }
+                guard let after = server.sample() else { throw ServerProcessError(description: "the server exited") }
                 let stats = try await hub.socketStats()
                 let open = max(1, stats.connections)
                 var notes: [String] = []

@@ -12,7 +12,7 @@ struct MeasurementWindow {
     init(server process: ServerProcess, recorder: DeliveryRecorder) throws {
         recorder.reset()
         guard let server = process.sample(), let own = ProcessSample.read(pid: getpid()) else {
-            throw ServerStartError(description: "cannot read /proc for the server (pid \(process.pid))")
+            throw ServerProcessError(description: "cannot read /proc for the server (pid \(process.pid))")
         }
         self.server = server
         loadGenerator = own
@@ -23,7 +23,7 @@ struct MeasurementWindow {
         let (totals, latency) = recorder.read()
         let elapsed = (ContinuousClock.now - start).inSeconds
         guard let serverEnd = process.sample(), let ownEnd = ProcessSample.read(pid: getpid()) else {
-            throw ServerStartError(description: "the server (pid \(process.pid)) exited during the run")
+            throw ServerProcessError(description: "the server (pid \(process.pid)) exited during the run")
         }
         let serverCPU = serverEnd.cpuSeconds - server.cpuSeconds
         let ownCPU = ownEnd.cpuSeconds - loadGenerator.cpuSeconds

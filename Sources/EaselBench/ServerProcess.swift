@@ -11,8 +11,8 @@ struct ServerProcess: Sendable {
     func sample() -> ProcessSample? { ProcessSample.read(pid: pid) }
 }
 
-/// Why the server could not be started.
-struct ServerStartError: Error, CustomStringConvertible {
+/// Why the server child could not be started, or could no longer be sampled.
+struct ServerProcessError: Error, CustomStringConvertible {
     let description: String
 }
 
@@ -54,10 +54,10 @@ private func listeningPort(in logPath: String, of process: Process) async throws
             let digits = line[range.upperBound...].prefix { $0.isNumber }
             if let port = Int(digits) { return port }
         }
-        guard process.isRunning else { throw ServerStartError(description: "the server exited at start:\n\(text)") }
+        guard process.isRunning else { throw ServerProcessError(description: "the server exited at start:\n\(text)") }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw ServerStartError(description: "the server did not report its port within 60 s (log: \(logPath))")
+    throw ServerProcessError(description: "the server did not report its port within 60 s (log: \(logPath))")
 }
 
 private func stop(_ process: Process) {
