@@ -12,16 +12,24 @@ extension ConnectionManager {
         public let id: String
         public let outbox: Outbox
         let channel: any Channel
+        private let writer: NIOLoopBound<FrameWriter>
         /// Since when (nanoseconds after `ConnectionManager.origin`) the socket has refused more data while frames
         /// wait; 0 when it is not blocked. Read by the stall watchdog.
         private let blockedSince = Atomic<UInt64>(0)
         private let origin: ContinuousClock.Instant
 
-        init(id: String, outbox: Outbox, channel: any Channel, origin: ContinuousClock.Instant) {
+        /// Must run on the channel's event loop: it puts the connection's `FrameWriter` into the pipeline.
+        init(id: String, outbox: Outbox, channel: any Channel, origin: ContinuousClock.Instant) throws {
             self.id = id
             self.outbox = outbox
             self.channel = channel
             self.origin = origin
+            let writer = FrameWriter()
+            try channel.pipeline.syncOperations.addHandler(writer, position: .first)
+            self.writer = NIOLoopBound(writer, eventLoop: channel.eventLoop)
+            // A strong reference (a weak one would give every connection a side table and slow each retain);
+            // the cycle ends when the channel closes and removes the handler.
+            writer.onWritable = { self.drain() }
         }
 
         /// Pushes a frame and makes sure a drain will write it.
@@ -36,13 +44,14 @@ extension ConnectionManager {
         /// the socket stops taking data, the writability handler calls it again once it does.
         func drain() {
             channel.eventLoop.preconditionInEventLoop()
+            let writer = self.writer.value
             repeat {
                 var wrote = false
                 while channel.isWritable, let frame = outbox.popForWrite() {
-                    channel.write(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
+                    writer.write(frame)
                     wrote = true
                 }
-                if wrote { channel.flush() }
+                if wrote { writer.flush() }
                 let blocked = !channel.isWritable && outbox.count > 0
                 if blocked {
                     if blockedSince.load(ordering: .relaxed) == 0 { blockedSince.store(now, ordering: .relaxed) }
@@ -70,18 +79,32 @@ extension ConnectionManager {
     }
 }
 
-/// Resumes a connection's drain when its socket can take data again.
-final class WritabilityHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Sits next to the socket (first in the pipeline) and writes already-encoded WebSocket frames there, skipping
+/// the frame encoder: every recipient of an event shares one buffer. It also resumes the connection's drain when
+/// the socket can take data again.
+final class FrameWriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
-    private let connection: ConnectionManager.Connection
+    var onWritable: (() -> Void)?
+    private var context: ChannelHandlerContext?
 
-    init(connection: ConnectionManager.Connection) {
-        self.connection = connection
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        onWritable = nil
+    }
+
+    func write(_ frame: ByteBuffer) {
+        context?.write(NIOAny(frame), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { connection.drain() }
+        if context.channel.isWritable { onWritable?() }
         context.fireChannelWritabilityChanged()
     }
 }

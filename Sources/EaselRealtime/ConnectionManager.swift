@@ -31,13 +31,14 @@ public final class ConnectionManager: Sendable {
     }
 
     /// Registers a new socket, or returns nil when the server already holds `maxConnections`.
-    public func register(channel: any Channel) -> Connection? {
-        registry.withLock { registry in
+    /// Runs on the channel's event loop (the connection installs its writer in the pipeline).
+    public func register(channel: any Channel) throws -> Connection? {
+        try registry.withLock { registry in
             guard registry.connections.count < configuration.maxConnections else { return nil }
             registry.counter += 1
             let id = "conn_\(registry.counter)_\(Int(Date().timeIntervalSince1970))"
             let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
-            let connection = Connection(id: id, outbox: outbox, channel: channel, origin: origin)
+            let connection = try Connection(id: id, outbox: outbox, channel: channel, origin: origin)
             registry.connections[id] = connection
             metrics.socketConnections.increment()
             return connection

@@ -52,7 +52,8 @@ public struct WebSocketService: Service {
         }
     }
 
+    /// The complete WebSocket frame for an event, shared by every recipient.
     static func frame(for event: JobEvent) -> ByteBuffer {
-        ByteBuffer(string: ServerMessage.job(event).encoded())
+        WebSocketWire.textFrame(ServerMessage.job(event).encoded())
     }
 }

@@ -13,15 +13,13 @@ extension WebSocketService {
     /// so nothing of it outlives the socket. Protocol violations (a message over the size limit, a bad frame) are
     /// rethrown, so the WebSocket library closes with the matching code (1009, 1002...).
     public func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
-        guard let connection = manager.register(channel: channel) else {
+        let manager = self.manager
+        guard let connection = try await channel.eventLoop.submit({ try manager.register(channel: channel) }).get() else {
             try? await outbound.close(.init(codeNumber: Int(CloseCode.tryAgainLater.code)), reason: CloseCode.tryAgainLater.reason)
             return
         }
         defer { manager.unregister(connection) }
         let logger = self.logger.with("connection", connection.id)
-        try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(WritabilityHandler(connection: connection), position: .first)
-        }.get()
         reply(.connected(connectionID: connection.id, epoch: epoch), to: connection)
 
         let readError = await withGracefulShutdownHandler {
@@ -158,6 +156,6 @@ extension WebSocketService {
     }
 
     private func reply(_ message: ServerMessage, to connection: ConnectionManager.Connection) {
-        connection.send(ByteBuffer(string: message.encoded()))
+        connection.send(WebSocketWire.textFrame(message.encoded()))
     }
 }
