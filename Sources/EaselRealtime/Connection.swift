@@ -70,6 +70,7 @@ extension ConnectionManager {
         /// Drops the TCP connection if it is still open after `delay` (a close frame had that long to get through).
         func forceCloseAfter(_ delay: Duration) {
             let channel = self.channel
+            guard channel.isActive else { return }
             channel.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) { channel.close(mode: .all, promise: nil) }
         }
 

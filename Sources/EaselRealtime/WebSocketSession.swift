@@ -51,8 +51,9 @@ extension WebSocketService {
         if code == .slowConsumer {
             manager.metrics.slowConsumerCloses.increment()
             logger.info("closing a slow consumer")
-            connection.forceCloseAfter(configuration.writeTimeout)
         }
+        // Whatever the reason, a peer that does not take the close frame in time loses the connection.
+        connection.forceCloseAfter(configuration.writeTimeout)
         guard code != .goingAway || !Task.isCancelled else { return }
         do {
             try await outbound.close(.init(codeNumber: Int(code.code)), reason: code.reason)
