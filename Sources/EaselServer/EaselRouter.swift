@@ -44,7 +44,8 @@ enum EaselRouter {
                 ]))
             }
             router.ws("\(prefix)/ws/progress") { inbound, outbound, context in
-                try await webSocket.session(inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
+                guard let channel = context.requestContext.channel else { return }
+                try await webSocket.session(inbound: inbound, outbound: outbound, channel: channel)
             }
         }
         return router
