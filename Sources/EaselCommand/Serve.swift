@@ -44,7 +44,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard pollIntervalMilliseconds >= 200 else {
+        guard Duration.milliseconds(pollIntervalMilliseconds) >= EaselConfiguration.minimumPollInterval else {
             throw ValidationError("--poll-interval-ms must be at least 200: SD.Next allows 300 requests a minute")
         }
         if let unsafePollIntervalMilliseconds, !(1...10_000).contains(unsafePollIntervalMilliseconds) {

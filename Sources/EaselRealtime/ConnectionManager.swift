@@ -14,7 +14,8 @@ public final class ConnectionManager: Sendable {
     private struct Registry {
         var counter = 0
         var connections: [String: Connection] = [:]
-        var global: Set<String> = []
+        /// Connections following every job, by id: broadcasts read them without a second lookup.
+        var global: [String: Connection] = [:]
         var subscribers: [JobID: Set<String>] = [:]
         var subscriptions: [String: Set<JobID>] = [:]
         /// Connections that asked for live previews.
@@ -50,7 +51,7 @@ public final class ConnectionManager: Sendable {
         registry.withLock { registry in
             guard registry.connections.removeValue(forKey: connection.id) != nil else { return }
             metrics.socketConnections.decrement()
-            registry.global.remove(connection.id)
+            registry.global[connection.id] = nil
             registry.previewing.remove(connection.id)
             for jobID in registry.subscriptions.removeValue(forKey: connection.id) ?? [] {
                 removeSubscriber(connection.id, from: jobID, in: &registry)
@@ -68,7 +69,7 @@ public final class ConnectionManager: Sendable {
             if includePreviews { registry.previewing.insert(connection.id) }
             switch selection {
             case .allJobs:
-                registry.global.insert(connection.id)
+                registry.global[connection.id] = connection
             case .jobs(let ids):
                 let current = registry.subscriptions[connection.id] ?? []
                 guard current.union(ids).count <= configuration.maxSubscriptionsPerConnection else { return false }
@@ -87,7 +88,7 @@ public final class ConnectionManager: Sendable {
         registry.withLock { registry in
             switch selection {
             case .allJobs:
-                registry.global.remove(connection.id)
+                registry.global[connection.id] = nil
             case .jobs(let ids):
                 for jobID in ids where registry.subscriptions[connection.id]?.remove(jobID) != nil {
                     removeSubscriber(connection.id, from: jobID, in: &registry)
@@ -101,10 +102,15 @@ public final class ConnectionManager: Sendable {
     /// given, is the same event with its preview image, for the connections that asked for previews.
     public func broadcast(_ event: JobEvent, frame: ByteBuffer, previewFrame: ByteBuffer? = nil) {
         let recipients = registry.withLock { registry -> [(Connection, Bool)] in
-            let perJob = registry.subscribers[event.jobID] ?? []
-            var ids = registry.global
-            if !perJob.isEmpty { ids.formUnion(perJob) }
-            return ids.compactMap { id in registry.connections[id].map { ($0, registry.previewing.contains(id)) } }
+            // Whether a recipient previews only matters for events that carry a preview.
+            func entry(_ connection: Connection) -> (Connection, Bool) {
+                (connection, previewFrame != nil && registry.previewing.contains(connection.id))
+            }
+            var recipients = registry.global.values.map(entry)
+            for id in registry.subscribers[event.jobID] ?? [] where registry.global[id] == nil {
+                if let connection = registry.connections[id] { recipients.append(entry(connection)) }
+            }
+            return recipients
         }
         let isProgress = if case .progress = event.kind { true } else { false }
         var coalesced = 0
@@ -130,7 +136,7 @@ public final class ConnectionManager: Sendable {
     /// Whether a connection that asked for previews follows `jobID` (directly or through all jobs).
     public func wantsPreviews(of jobID: JobID) -> Bool {
         registry.withLock { registry in
-            registry.previewing.contains { registry.global.contains($0) || registry.subscribers[jobID]?.contains($0) == true }
+            registry.previewing.contains { registry.global[$0] != nil || registry.subscribers[jobID]?.contains($0) == true }
         }
     }
 
