@@ -22,6 +22,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The server binary to run (build it with `swift build -c release --product easel`).")
     var serverBinary = ".build/release/easel"
 
+    @Option(
+        name: .customLong("server-option"), parsing: .unconditionalSingleValue,
+        help: "An extra argument for `easel serve`, repeatable (for example --server-option --write-delay-ms=0).")
+    var serverOptions: [String] = []
+
     @Option(help: "Subscribers that receive events.")
     var subscribers = 1000
 

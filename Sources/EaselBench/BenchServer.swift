@@ -6,7 +6,7 @@ func withBenchServer<Result: Sendable>(
     _ settings: BenchSettings, workload: Workload, _ body: (ServerProcess, HubClient) async throws -> Result
 ) async throws -> Result {
     try await withEmulatorFleet(count: workload.concurrentJobs, stepDuration: .milliseconds(workload.stepMilliseconds)) { urls in
-        let arguments = urls.flatMap { ["--sdnext", $0] } + workload.serverPollArguments
+        let arguments = urls.flatMap { ["--sdnext", $0] } + workload.serverPollArguments + settings.serverOptions
         return try await withServerProcess(binary: settings.serverBinary, arguments: arguments) { server in
             try await body(server, HubClient(port: server.port))
         }

@@ -3,6 +3,7 @@ import EaselBenchKit
 /// The parsed command line as the scenarios use it.
 struct BenchSettings: Sendable {
     var serverBinary: String
+    var serverOptions: [String]
     var subscribers: Int
     var subscription: SubscriptionMode
     var jobs: Int
@@ -20,6 +21,7 @@ struct BenchSettings: Sendable {
 
     init(command: BenchCommand, openFileLimit: Int) {
         serverBinary = command.serverBinary
+        serverOptions = command.serverOptions
         subscribers = command.subscribers
         subscription = command.subscription
         jobs = command.jobs
@@ -45,7 +47,7 @@ struct BenchSettings: Sendable {
         [
             "subscribers": "\(subscribers)", "subscription": subscription.rawValue, "jobs": "\(jobs)",
             "updates_per_second": BenchReport.format(updatesPerSecond), "duration_s": BenchReport.format(duration),
-            "client_threads": "\(clientThreads)",
+            "client_threads": "\(clientThreads)", "server_options": serverOptions.joined(separator: " "),
         ]
     }
 }

@@ -39,6 +39,11 @@ struct Serve: AsyncParsableCommand {
         help: "Poll interval below the 200 ms floor, for emulated backends and benchmarks only (a real SD.Next rate-limits it); overrides --poll-interval-ms.")
     var unsafePollIntervalMilliseconds: Int?
 
+    @Option(
+        name: .customLong("write-delay-ms"),
+        help: "How long broadcast frames wait so that events close together share one socket write (0 writes at once).")
+    var writeDelayMilliseconds = 2
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -50,6 +55,7 @@ struct Serve: AsyncParsableCommand {
         if let unsafePollIntervalMilliseconds, !(1...10_000).contains(unsafePollIntervalMilliseconds) {
             throw ValidationError("--unsafe-poll-interval-ms must be between 1 and 10000")
         }
+        guard (0...100).contains(writeDelayMilliseconds) else { throw ValidationError("--write-delay-ms must be between 0 and 100") }
         if let emulator, !(0...64).contains(emulator) { throw ValidationError("--emulator must be between 0 and 64") }
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
@@ -71,6 +77,7 @@ struct Serve: AsyncParsableCommand {
         configuration.dataDirectory = dataDir
         configuration.databasePath = database
         configuration.worker.pollInterval = .milliseconds(unsafePollIntervalMilliseconds ?? pollIntervalMilliseconds)
+        configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
         let server = EaselServer(configuration: configuration, logger: logger) { port in
             logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])
         }

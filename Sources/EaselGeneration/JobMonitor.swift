@@ -5,6 +5,7 @@ import SDNext
 /// The seed's JobMonitor: while its job holds a backend it polls SD.Next's global `/sdapi/v1/progress` and
 /// publishes a `progress_update` whenever progress, step or status changed. It is a child task beside the
 /// generation call and is cancelled when that call returns, so it can never outlive its job (the origin's G9).
+/// Polls fall on the shared `PollClock` ticks.
 struct JobMonitor {
     let client: SDNextClient
     let jobID: JobID
@@ -19,7 +20,7 @@ struct JobMonitor {
         var published = initialState
         while true {
             do {
-                try await Task.sleep(for: interval)
+                try await Task.sleep(until: PollClock.nextTick(after: .now, interval: interval), clock: .continuous)
             } catch {
                 return tracker
             }

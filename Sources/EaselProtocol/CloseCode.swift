@@ -9,6 +9,12 @@ public struct CloseCode: Sendable, Equatable {
     public static let goingAway = CloseCode(code: 1001, reason: "server shutting down", isRetryable: true)
     /// The server holds as many connections as it may; retry later (RFC 6455 registry: 1013).
     public static let tryAgainLater = CloseCode(code: 1013, reason: "too many connections", isRetryable: true)
+    /// A message over the server's size limit (RFC 6455: 1009). Do not resend it.
+    public static let messageTooLarge = CloseCode(code: 1009, reason: "message too large", isRetryable: false)
+    /// Frames that break RFC 6455 (bad fragmentation, for example).
+    public static let protocolError = CloseCode(code: 1002, reason: "protocol error", isRetryable: false)
+    /// The peer did not answer the server's ping before the next one was due.
+    public static let noPong = CloseCode(code: 4009, reason: "no pong", isRetryable: true)
     /// The client does not read fast enough: its queue of undelivered lifecycle messages overflowed.
     public static let slowConsumer = CloseCode(code: 4008, reason: "slow consumer", isRetryable: true)
 }

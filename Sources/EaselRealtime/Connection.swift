@@ -1,7 +1,6 @@
 import EaselCore
 import EaselProtocol
 import NIOCore
-import NIOWebSocket
 import Synchronization
 
 extension ConnectionManager {
@@ -11,39 +10,53 @@ extension ConnectionManager {
         /// `conn_<counter>_<unix seconds>`, the origin's format.
         public let id: String
         public let outbox: Outbox
+        /// The client's messages not answered yet, in order.
+        let requests = RequestQueue()
         let channel: any Channel
+        let eventLoop: any EventLoop
         private let writer: NIOLoopBound<FrameWriter>
         /// Since when (nanoseconds after `ConnectionManager.origin`) the socket has refused more data while frames
         /// wait; 0 when it is not blocked. Read by the stall watchdog.
         private let blockedSince = Atomic<UInt64>(0)
         private let origin: ContinuousClock.Instant
+        /// How long a peer has to answer our close frame before the TCP connection is dropped.
+        private let closeTimeout: Duration
 
         /// Must run on the channel's event loop: it puts the connection's `FrameWriter` into the pipeline.
-        init(id: String, outbox: Outbox, channel: any Channel, origin: ContinuousClock.Instant) throws {
+        init(
+            id: String, outbox: Outbox, channel: any Channel, origin: ContinuousClock.Instant, closeTimeout: Duration,
+            metrics: EaselMetrics
+        ) throws {
             self.id = id
             self.outbox = outbox
             self.channel = channel
+            self.eventLoop = channel.eventLoop
             self.origin = origin
+            self.closeTimeout = closeTimeout
             let writer = FrameWriter()
             try channel.pipeline.syncOperations.addHandler(writer, position: .first)
             self.writer = NIOLoopBound(writer, eventLoop: channel.eventLoop)
-            // A strong reference (a weak one would give every connection a side table and slow each retain);
-            // the cycle ends when the channel closes and removes the handler.
+            // Strong references (a weak one would give every connection a side table and slow each retain); the
+            // cycles end when the channel closes (the handler is removed) and when the outbox closes.
             writer.onWritable = { self.drain() }
+            outbox.onClose { code in
+                if code == .slowConsumer { metrics.slowConsumerCloses.increment() }
+                self.eventLoop.execute { self.sendClose(code) }
+            }
         }
 
         /// Pushes a frame and makes sure a drain will write it.
         @discardableResult
         func send(_ frame: ByteBuffer, event: (jobID: JobID, seq: Int, isProgress: Bool)? = nil) -> Outbox.PushResult {
             let (result, needsDrain) = outbox.push(frame, event: event)
-            if needsDrain { channel.eventLoop.execute { self.drain() } }
+            if needsDrain { eventLoop.execute { self.drain() } }
             return result
         }
 
         /// Writes every waiting frame the socket takes, then flushes once. Runs on the channel's event loop; when
         /// the socket stops taking data, the writability handler calls it again once it does.
         func drain() {
-            channel.eventLoop.preconditionInEventLoop()
+            eventLoop.preconditionInEventLoop()
             let writer = self.writer.value
             repeat {
                 var wrote = false
@@ -62,16 +75,52 @@ extension ConnectionManager {
             } while true
         }
 
+        /// Writes a control frame (pong, ping) at once, ahead of waiting frames. Runs on the event loop.
+        func writeControl(_ frame: ByteBuffer) {
+            let writer = self.writer.value
+            guard !writer.closeSent else { return }
+            writer.write(frame)
+            writer.flush()
+        }
+
+        /// Starts the closing handshake: our close frame, then the peer has `closeTimeout` to answer before the
+        /// TCP connection is dropped (a peer that stopped reading never will). Runs on the event loop.
+        func sendClose(_ code: CloseCode) {
+            let writer = self.writer.value
+            guard !writer.closeSent, channel.isActive else { return }
+            writer.closeSent = true
+            writer.write(WebSocketWire.closeFrame(code: code.code, reason: code.reason))
+            writer.flush()
+            let channel = self.channel
+            eventLoop.scheduleTask(in: .nanoseconds(closeTimeout.nanoseconds)) { channel.close(mode: .all, promise: nil) }
+        }
+
+        /// Another handler has sent a close frame (NIO's protocol error handler): nothing may follow it.
+        func markClosing() {
+            writer.value.closeSent = true
+        }
+
+        /// Ends the handshake the peer started: echoes its close code (RFC 6455 §5.5.1) unless we already sent
+        /// ours, then closes the TCP connection. Runs on the event loop.
+        func answerClose(from payload: ByteBuffer) {
+            let writer = self.writer.value
+            let channel = self.channel
+            guard !writer.closeSent else {
+                channel.close(mode: .all, promise: nil)
+                return
+            }
+            writer.closeSent = true
+            var echo = ByteBuffer()
+            if let code = payload.getInteger(at: payload.readerIndex, as: UInt16.self) { echo.writeInteger(code) }
+            let promise = eventLoop.makePromise(of: Void.self)
+            writer.write(WebSocketWire.closeFrame(echoing: echo), promise: promise)
+            writer.flush()
+            promise.futureResult.whenComplete { _ in channel.close(mode: .all, promise: nil) }
+        }
+
         /// Drops the TCP connection without a closing handshake, for a peer that no longer reads.
         func forceClose() {
             channel.close(mode: .all, promise: nil)
-        }
-
-        /// Drops the TCP connection if it is still open after `delay` (a close frame had that long to get through).
-        func forceCloseAfter(_ delay: Duration) {
-            let channel = self.channel
-            guard channel.isActive else { return }
-            channel.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) { channel.close(mode: .all, promise: nil) }
         }
 
         var blockedSinceNanoseconds: UInt64 { blockedSince.load(ordering: .relaxed) }
@@ -82,11 +131,12 @@ extension ConnectionManager {
 
 /// Sits next to the socket (first in the pipeline) and writes already-encoded WebSocket frames there, skipping
 /// the frame encoder: every recipient of an event shares one buffer. It also resumes the connection's drain when
-/// the socket can take data again.
+/// the socket can take data again, and remembers whether our close frame has gone out (nothing may follow it).
 final class FrameWriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     var onWritable: (() -> Void)?
+    var closeSent = false
     private var context: ChannelHandlerContext?
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -96,8 +146,12 @@ final class FrameWriter: ChannelInboundHandler, RemovableChannelHandler {
         onWritable = nil
     }
 
-    func write(_ frame: ByteBuffer) {
-        context?.write(NIOAny(frame), promise: nil)
+    func write(_ frame: ByteBuffer, promise: EventLoopPromise<Void>? = nil) {
+        if let context {
+            context.write(NIOAny(frame), promise: promise)
+        } else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+        }
     }
 
     func flush() {

@@ -5,7 +5,7 @@ import NIOCore
 import Synchronization
 
 /// The registry of open sockets and what each subscribed to, as in the seed's design. It owns no socket: each
-/// registered connection has an `Outbox` that its session drains, so routing an event costs a dictionary lookup
+/// registered connection has an `Outbox` that its event loop drains, so routing an event costs a dictionary lookup
 /// and one append per recipient, never a wait.
 public final class ConnectionManager: Sendable {
     /// The instant write times are measured from.
@@ -39,7 +39,8 @@ public final class ConnectionManager: Sendable {
             registry.counter += 1
             let id = "conn_\(registry.counter)_\(Int(Date().timeIntervalSince1970))"
             let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
-            let connection = try Connection(id: id, outbox: outbox, channel: channel, origin: origin)
+            let connection = try Connection(
+                id: id, outbox: outbox, channel: channel, origin: origin, closeTimeout: configuration.writeTimeout, metrics: metrics)
             registry.connections[id] = connection
             metrics.socketConnections.increment()
             return connection
@@ -66,6 +67,8 @@ public final class ConnectionManager: Sendable {
         _ connection: Connection, to selection: JobSelection, seen: [JobID: Int] = [:], includePreviews: Bool = false
     ) -> Bool {
         registry.withLock { registry in
+            // A message answered after its socket closed must not bring the connection back.
+            guard registry.connections[connection.id] != nil else { return true }
             if includePreviews { registry.previewing.insert(connection.id) }
             switch selection {
             case .allJobs:
@@ -114,7 +117,8 @@ public final class ConnectionManager: Sendable {
         }
         let isProgress = if case .progress = event.kind { true } else { false }
         var coalesced = 0
-        // One task per event loop drains every connection on it that needs it, instead of one wake-up per socket.
+        // One task per event loop drains every connection on it that needs it, instead of one wake-up per socket;
+        // after `writeDelay`, so that events close together share each socket's write.
         var drains: [ObjectIdentifier: (loop: any EventLoop, connections: [Connection])] = [:]
         for (connection, previewing) in recipients {
             let bytes = previewing ? previewFrame ?? frame : frame
@@ -125,8 +129,13 @@ public final class ConnectionManager: Sendable {
                 drains[ObjectIdentifier(loop), default: (loop, [])].connections.append(connection)
             }
         }
+        let delay = TimeAmount.nanoseconds(configuration.writeDelay.nanoseconds)
         for (loop, connections) in drains.values {
-            loop.execute { for connection in connections { connection.drain() } }
+            if delay > .zero {
+                loop.scheduleTask(in: delay) { for connection in connections { connection.drain() } }
+            } else {
+                loop.execute { for connection in connections { connection.drain() } }
+            }
         }
         metrics.eventsPublished.increment()
         metrics.messagesDelivered.increment(by: recipients.count)

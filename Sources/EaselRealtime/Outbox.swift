@@ -8,7 +8,7 @@ import Synchronization
 /// so a slow client delays nobody else (the origin awaited every send inline, its G11).
 /// Lifecycle frames are kept in order and never dropped; a progress frame replaces the job's progress frame that
 /// is still waiting (latest wins). When the lifecycle frames waiting exceed the byte budget, the outbox closes
-/// itself with `slowConsumer` and the session closes the socket.
+/// itself with `slowConsumer` and its close handler starts the closing handshake.
 ///
 /// The outbox also tracks whether a drain is scheduled, so that a burst of pushes costs one trip to the
 /// connection's event loop (see `Connection.drain`).
@@ -35,13 +35,14 @@ public final class Outbox: Sendable {
         var queue: Deque<Entry> = []
         /// Position (in push order) of `queue.first`.
         var headPosition: UInt64 = 0
-        /// Position of each job's progress frame still waiting.
-        var waitingProgress: [JobID: UInt64] = [:]
+        /// Position of each job's progress frame still waiting. A few jobs run at once, so a linear search beats
+        /// hashing the job id for every frame.
+        var waitingProgress: [(jobID: JobID, position: UInt64)] = []
         var lifecycleBytes = 0
         /// A drain has been asked for and has not finished.
         var drainScheduled = false
         var closeCode: CloseCode?
-        var closeWaiters: [CheckedContinuation<CloseCode, Never>] = []
+        var closeHandler: (@Sendable (CloseCode) -> Void)?
         /// Highest event `seq` pushed per explicitly subscribed job, to drop duplicates.
         var seenSeq: [JobID: Int] = [:]
     }
@@ -60,18 +61,19 @@ public final class Outbox: Sendable {
     public func push(
         _ frame: ByteBuffer, event: (jobID: JobID, seq: Int, isProgress: Bool)? = nil
     ) -> (result: PushResult, needsDrain: Bool) {
-        let (result, needsDrain, waiters) = state.withLock { state -> (PushResult, Bool, [CheckedContinuation<CloseCode, Never>]) in
-            guard state.closeCode == nil else { return (.closed, false, []) }
-            if let event, event.seq > 0, let seen = state.seenSeq[event.jobID] {
-                if event.seq <= seen { return (.duplicate, false, []) }
+        let (result, needsDrain, closeHandler) = state.withLock { state -> (PushResult, Bool, (@Sendable (CloseCode) -> Void)?) in
+            guard state.closeCode == nil else { return (.closed, false, nil) }
+            if let event, event.seq > 0, !state.seenSeq.isEmpty, let seen = state.seenSeq[event.jobID] {
+                if event.seq <= seen { return (.duplicate, false, nil) }
                 state.seenSeq[event.jobID] = event.seq
             }
             let result: PushResult
-            if let event, event.isProgress, let position = state.waitingProgress[event.jobID] {
+            if let event, event.isProgress,
+               let position = state.waitingProgress.first(where: { $0.jobID == event.jobID })?.position {
                 state.queue[Int(position - state.headPosition)].frame = frame
                 result = .coalesced
             } else if let event, event.isProgress {
-                state.waitingProgress[event.jobID] = state.headPosition + UInt64(state.queue.count)
+                state.waitingProgress.append((event.jobID, state.headPosition + UInt64(state.queue.count)))
                 state.queue.append(Entry(frame: frame, coalesceKey: event.jobID))
                 result = .queued
             } else if state.lifecycleBytes + frame.readableBytes > maxLifecycleBytes {
@@ -83,9 +85,9 @@ public final class Outbox: Sendable {
             }
             let needsDrain = !state.drainScheduled
             state.drainScheduled = true
-            return (result, needsDrain, [])
+            return (result, needsDrain, nil)
         }
-        for waiter in waiters { waiter.resume(returning: .slowConsumer) }
+        closeHandler?(.slowConsumer)
         return (result, needsDrain)
     }
 
@@ -95,7 +97,7 @@ public final class Outbox: Sendable {
             guard state.closeCode == nil, let entry = state.queue.popFirst() else { return nil }
             state.headPosition += 1
             if let key = entry.coalesceKey {
-                state.waitingProgress[key] = nil
+                state.waitingProgress.removeAll { $0.jobID == key }
             } else {
                 state.lifecycleBytes -= entry.frame.readableBytes
             }
@@ -116,37 +118,32 @@ public final class Outbox: Sendable {
         }
     }
 
-    /// Stops accepting frames and wakes `waitUntilClosed`. The first close code wins.
+    /// Stops accepting frames and calls the close handler. The first close code wins.
     public func close(_ code: CloseCode) {
-        let waiters = state.withLock { Self.close(&$0, code) }
-        for waiter in waiters { waiter.resume(returning: code) }
+        let handler = state.withLock { Self.close(&$0, code) }
+        handler?(code)
     }
 
-    private static func close(_ state: inout State, _ code: CloseCode) -> [CheckedContinuation<CloseCode, Never>] {
-        guard state.closeCode == nil else { return [] }
+    /// Closes the state; returns the close handler to call (outside the lock), taken so it runs once.
+    private static func close(_ state: inout State, _ code: CloseCode) -> (@Sendable (CloseCode) -> Void)? {
+        guard state.closeCode == nil else { return nil }
         state.closeCode = code
         state.queue.removeAll()
         state.waitingProgress.removeAll()
         state.lifecycleBytes = 0
-        defer { state.closeWaiters.removeAll() }
-        return state.closeWaiters
+        defer { state.closeHandler = nil }
+        return state.closeHandler
     }
 
-    /// Returns the close code once the outbox has closed.
-    /// Cancelling the waiting task closes the outbox with `goingAway`.
-    public func waitUntilClosed() async -> CloseCode {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let code = state.withLock { state -> CloseCode? in
-                    if let code = state.closeCode { return code }
-                    state.closeWaiters.append(continuation)
-                    return nil
-                }
-                if let code { continuation.resume(returning: code) }
-            }
-        } onCancel: {
-            close(.goingAway)
+    /// Sets what happens once the outbox closes (the socket sends its close frame); called at once, with the
+    /// close code, when the outbox has already closed.
+    public func onClose(_ handler: @escaping @Sendable (CloseCode) -> Void) {
+        let closedWith = state.withLock { state -> CloseCode? in
+            if let code = state.closeCode { return code }
+            state.closeHandler = handler
+            return nil
         }
+        if let closedWith { handler(closedWith) }
     }
 
     /// Why the outbox closed, once it has.

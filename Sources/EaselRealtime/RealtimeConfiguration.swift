@@ -18,6 +18,10 @@ public struct RealtimeConfiguration: Sendable {
     public var maxMessagesPerSecond = 20
     /// Messages a connection may send in a burst above the average rate. Default 40.
     public var messageBurst = 40
+    /// How long a broadcast's frames wait before they are written, so that events published close together
+    /// (every running job's progress is polled on the same tick) reach each socket in one write. Zero writes at
+    /// once. Replies to a client's own messages never wait. Default 2 ms.
+    public var writeDelay: Duration = .milliseconds(2)
 
     public init() {}
 }

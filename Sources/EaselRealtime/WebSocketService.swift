@@ -11,8 +11,9 @@ import ServiceLifecycle
 public typealias JobSnapshotSource = @Sendable (JobID) async -> [JobEvent]?
 
 /// The seed's WebSocketService: it takes every job event from the bus, encodes it once, and lets the
-/// `ConnectionManager` route the same bytes to every subscriber. It also runs each socket's session and a
-/// watchdog that closes connections whose writes have stalled.
+/// `ConnectionManager` route the same bytes to every subscriber. It also answers the clients' messages (one task
+/// per connection with messages waiting, none for an idle one) and runs a watchdog that closes connections whose
+/// writes have stalled. The sockets themselves are channel handlers (`ProgressSocketHandler`).
 public struct WebSocketService: Service {
     public let manager: ConnectionManager
     /// Names this server's run: `seq` values are only comparable within one epoch.
@@ -20,6 +21,8 @@ public struct WebSocketService: Service {
     let bus: JobEventBus
     let snapshots: JobSnapshotSource
     let logger: Logger
+    /// Connections whose queued messages need a task to answer them.
+    private let pending = AsyncStream.makeStream(of: ConnectionManager.Connection.self)
 
     public init(bus: JobEventBus, manager: ConnectionManager, snapshots: @escaping JobSnapshotSource, logger: Logger) {
         self.bus = bus
@@ -31,17 +34,31 @@ public struct WebSocketService: Service {
 
     var configuration: RealtimeConfiguration { manager.configuration }
 
-    /// Delivers events until shutdown, then asks every socket to close with "going away".
+    /// Delivers events and answers client messages until shutdown, then asks every socket to close with
+    /// "going away".
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
+        await withDiscardingTaskGroup { group in
             group.addTask { await closeStalledWritersUntilCancelled() }
-            for await event in bus.subscribe().cancelOnGracefulShutdown() {
-                let previewFrame = event.hasPreview ? Self.frame(for: event) : nil
-                manager.broadcast(event, frame: Self.frame(for: event.withoutPreview), previewFrame: previewFrame)
+            group.addTask { await deliverEventsUntilShutdown() }
+            for await connection in pending.stream.cancelOnGracefulShutdown() {
+                group.addTask { await answerQueuedRequests(of: connection) }
             }
+            manager.closeAll(.goingAway)
             group.cancelAll()
         }
-        manager.closeAll(.goingAway)
+        pending.continuation.finish()
+    }
+
+    /// Hands a connection with new messages to a task (called by its socket when its queue was idle).
+    func answerRequests(of connection: ConnectionManager.Connection) {
+        pending.continuation.yield(connection)
+    }
+
+    private func deliverEventsUntilShutdown() async {
+        for await event in bus.subscribe().cancelOnGracefulShutdown() {
+            let previewFrame = event.hasPreview ? Self.frame(for: event) : nil
+            manager.broadcast(event, frame: Self.frame(for: event.withoutPreview), previewFrame: previewFrame)
+        }
     }
 
     private func closeStalledWritersUntilCancelled() async {

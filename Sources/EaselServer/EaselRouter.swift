@@ -3,14 +3,17 @@ import EaselGeneration
 import EaselRealtime
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import Prometheus
 import SDNext
 
-/// Every route Easel serves: the REST API and the progress socket under both `/api/v1` and `/v1` (the origin's
-/// two mounts), `/health`, and the HTML test client at `/`.
+/// Every route Easel serves: the REST API under both `/api/v1` and `/v1` (the origin's two mounts), `/health`,
+/// and the HTML test client at `/`. The progress socket (`<mount>/ws/progress`) is not a route: its upgrade is
+/// taken by `ProgressSocketChannel` before routing.
 enum EaselRouter {
     typealias Context = EaselRequestContext
+
+    /// The paths of the progress socket, one per mount.
+    static let socketPaths: Set<String> = ["/api/v1/ws/progress", "/v1/ws/progress"]
 
     static func build(
         service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry,
@@ -42,10 +45,6 @@ enum EaselRouter {
                     "subscribed_jobs": .number(Double(webSocket.manager.subscribedJobCount)),
                     "epoch": .string(webSocket.epoch),
                 ]))
-            }
-            router.ws("\(prefix)/ws/progress") { inbound, outbound, context in
-                guard let channel = context.requestContext.channel else { return }
-                try await webSocket.session(inbound: inbound, outbound: outbound, channel: channel)
             }
         }
         return router

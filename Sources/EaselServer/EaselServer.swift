@@ -5,6 +5,7 @@ import EaselSQLite
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 import SDNext
@@ -99,11 +100,9 @@ public struct EaselServer: Service {
         let onListening = self.onListening
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: router,
-                configuration: .init(ws: .init(
-                    maxFrameSize: configuration.realtime.maxInboundMessageSize,
-                    autoPing: .enabled(timePeriod: configuration.realtime.heartbeatInterval)))),
+            server: HTTPServerBuilder { responder in
+                ProgressSocketChannel(responder: responder, webSocket: webSocket, socketPaths: EaselRouter.socketPaths)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Easel"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

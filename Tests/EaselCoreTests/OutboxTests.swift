@@ -2,6 +2,7 @@ import EaselCore
 import EaselProtocol
 import EaselRealtime
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite struct OutboxTests {
@@ -41,7 +42,6 @@ import Testing
         #expect(outbox.push(ByteBuffer(string: "123456")).result == .queued)
         #expect(outbox.push(ByteBuffer(string: "123456")).result == .overflow)
         #expect(outbox.closeCode == .slowConsumer)
-        #expect(await outbox.waitUntilClosed() == .slowConsumer)
         #expect(outbox.popForWrite() == nil)
         #expect(outbox.push(ByteBuffer(string: "x")).result == .closed)
     }
@@ -55,10 +55,15 @@ import Testing
         #expect(outbox.push(ByteBuffer(string: "snapshot"), event: (job, 0, true)).result == .coalesced)
     }
 
-    @Test func aWaiterLearnsTheCloseCode() async {
+    @Test func theCloseHandlerLearnsTheCloseCodeOnce() {
         let outbox = Outbox(maxLifecycleBytes: 1_000)
-        async let code = outbox.waitUntilClosed()
+        let codes = Mutex<[CloseCode]>([])
+        outbox.onClose { code in codes.withLock { $0.append(code) } }
         outbox.close(.goingAway)
-        #expect(await code == .goingAway)
+        outbox.close(.slowConsumer)
+        #expect(codes.withLock { $0 } == [.goingAway])
+        // A handler set after the close learns the code at once.
+        outbox.onClose { code in codes.withLock { $0.append(code) } }
+        #expect(codes.withLock { $0 } == [.goingAway, .goingAway])
     }
 }

@@ -1,0 +1,110 @@
+import EaselCore
+import EaselProtocol
+import NIOCore
+import NIOWebSocket
+
+extension WebSocketService {
+    /// Completes a socket's pipeline after the HTTP upgrade (NIO has added the frame decoder and encoder):
+    /// fragmented messages are joined up to the size limit and the progress socket handler takes over.
+    /// Runs on the channel's event loop.
+    public func addProgressSocketHandlers(to channel: any Channel) throws {
+        let limit = configuration.maxInboundMessageSize
+        try channel.pipeline.syncOperations.addHandler(
+            NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 256, maxAccumulatedFrameSize: limit))
+        try channel.pipeline.syncOperations.addHandler(ProgressSocketHandler(service: self))
+    }
+
+    /// Largest client message (and frame) the socket accepts.
+    public var maxInboundMessageSize: Int { configuration.maxInboundMessageSize }
+
+    /// The first message on every socket: its id and the server's epoch (for resume).
+    func greet(_ connection: ConnectionManager.Connection) {
+        reply(.connected(connectionID: connection.id, epoch: epoch), to: connection)
+    }
+
+    /// Answers a connection's queued messages in order, until none is left.
+    func answerQueuedRequests(of connection: ConnectionManager.Connection) async {
+        while let request = connection.requests.next() {
+            guard connection.outbox.closeCode == nil else { continue }
+            switch request {
+            case .text(let text):
+                await handle(text, from: connection)
+            case .binary:
+                reply(.error(ProtocolError(.unsupportedFrame, "Binary frames are not supported; send JSON text")), to: connection)
+            case .rateLimited:
+                reply(.error(ProtocolError(.rateLimited, "Too many messages; at most \(configuration.maxMessagesPerSecond) a second")),
+                      to: connection)
+            }
+        }
+    }
+
+    func handle(_ text: String, from connection: ConnectionManager.Connection) async {
+        switch ClientMessage.parse(text) {
+        case .failure(let error):
+            reply(.error(error), to: connection)
+        case .success(.ping(let echo)):
+            reply(.pong(echo: echo), to: connection)
+        case .success(.unsubscribe(let selection)):
+            manager.unsubscribe(connection, from: selection)
+            reply(.unsubscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
+        case .success(.subscribe(let subscription)):
+            await subscribe(connection, to: subscription)
+        }
+    }
+
+    /// Subscribes, then brings the client up to date at once: a resuming client gets exactly the events it
+    /// missed (or, when they are no longer held, a snapshot and `recovered: false`); a new subscriber to a job
+    /// gets the job's current state instead of waiting for its next change.
+    private func subscribe(_ connection: ConnectionManager.Connection, to subscription: Subscription) async {
+        let (selection, resume) = (subscription.selection, subscription.resume)
+        let epochMatches = resume?.epoch == nil || resume?.epoch == epoch
+        var catchUp: [JobID: [JobEvent]] = [:]
+        var recovered: [String: Bool] = [:]
+        var seen: [JobID: Int] = [:]
+        for (jobID, seq) in resume?.since ?? [:] {
+            if epochMatches, let history = bus.history(of: jobID), seq <= history.lastSeq {
+                catchUp[jobID] = history.events(after: seq)
+                recovered[jobID.rawValue] = true
+                seen[jobID] = seq
+            } else {
+                recovered[jobID.rawValue] = false
+            }
+        }
+        guard manager.subscribe(connection, to: selection, seen: seen, includePreviews: subscription.includePreviews) else {
+            reply(.error(ProtocolError(
+                .tooManySubscriptions,
+                "A connection may hold at most \(configuration.maxSubscriptionsPerConnection) job subscriptions",
+                requestType: "subscribe")), to: connection)
+            return
+        }
+        reply(.subscriptionConfirmed(jobIDs: selection.wireValue, recovered: resume == nil ? nil : recovered), to: connection)
+
+        var unknown: [String] = []
+        var snapshotJobs = Set(resume?.since.keys.filter { recovered[$0.rawValue] == false } ?? [])
+        if case .jobs(let ids) = selection { snapshotJobs.formUnion(ids.filter { catchUp[$0] == nil }) }
+        for jobID in snapshotJobs {
+            guard let events = await snapshots(jobID) else {
+                unknown.append(jobID.rawValue)
+                continue
+            }
+            catchUp[jobID] = events
+        }
+        let previewing = manager.isPreviewing(connection)
+        for (jobID, events) in catchUp {
+            for event in events {
+                let isProgress = if case .progress = event.kind { true } else { false }
+                let frame = Self.frame(for: previewing ? event : event.withoutPreview)
+                connection.send(frame, event: (jobID, event.seq, isProgress))
+            }
+        }
+        if !unknown.isEmpty {
+            reply(.error(ProtocolError(
+                .unknownJobs, "No such job: \(unknown.sorted().joined(separator: ", ")); subscribed anyway", requestType: "subscribe")),
+                to: connection)
+        }
+    }
+
+    private func reply(_ message: ServerMessage, to connection: ConnectionManager.Connection) {
+        connection.send(WebSocketWire.textFrame(message.encoded()))
+    }
+}
