@@ -10,6 +10,8 @@ extension ConnectionManager {
         /// `conn_<counter>_<unix seconds>`, the origin's format.
         public let id: String
         public let outbox: Outbox
+        /// Index of its event loop's shard in the registry.
+        let shard: Int
         /// The client's messages not answered yet, in order.
         let requests = RequestQueue()
         let channel: any Channel
@@ -24,10 +26,11 @@ extension ConnectionManager {
 
         /// Must run on the channel's event loop: it puts the connection's `FrameWriter` into the pipeline.
         init(
-            id: String, outbox: Outbox, channel: any Channel, origin: ContinuousClock.Instant, closeTimeout: Duration,
+            id: String, shard: Int, outbox: Outbox, channel: any Channel, origin: ContinuousClock.Instant, closeTimeout: Duration,
             metrics: EaselMetrics
         ) throws {
             self.id = id
+            self.shard = shard
             self.outbox = outbox
             self.channel = channel
             self.eventLoop = channel.eventLoop
@@ -53,18 +56,20 @@ extension ConnectionManager {
             return result
         }
 
-        /// Writes every waiting frame the socket takes, then flushes once. Runs on the channel's event loop; when
+        /// Writes every waiting frame, joined into one buffer (one write down the pipeline instead of one per
+        /// frame), then flushes once. Runs on the channel's event loop; when
         /// the socket stops taking data, the writability handler calls it again once it does.
         func drain() {
             eventLoop.preconditionInEventLoop()
             let writer = self.writer.value
             repeat {
-                var wrote = false
-                while channel.isWritable, let frame = outbox.popForWrite() {
-                    writer.write(frame)
-                    wrote = true
+                if channel.isWritable {
+                    let frames = outbox.popAll()
+                    if let frame = Self.joined(frames) {
+                        writer.write(frame)
+                        writer.flush()
+                    }
                 }
-                if wrote { writer.flush() }
                 let blocked = !channel.isWritable && outbox.count > 0
                 if blocked {
                     if blockedSince.load(ordering: .relaxed) == 0 { blockedSince.store(now, ordering: .relaxed) }
@@ -116,6 +121,15 @@ extension ConnectionManager {
             writer.write(WebSocketWire.closeFrame(echoing: echo), promise: promise)
             writer.flush()
             promise.futureResult.whenComplete { _ in channel.close(mode: .all, promise: nil) }
+        }
+
+        /// The frames as one buffer; the only frame as it is.
+        private static func joined(_ frames: [ByteBuffer]) -> ByteBuffer? {
+            guard frames.count > 1 else { return frames.first }
+            var joined = ByteBuffer()
+            joined.reserveCapacity(frames.reduce(0) { $0 + $1.readableBytes })
+            for frame in frames { joined.writeImmutableBuffer(frame) }
+            return joined
         }
 
         /// Drops the TCP connection without a closing handshake, for a peer that no longer reads.

@@ -11,18 +11,20 @@ public final class ConnectionManager: Sendable {
     /// The instant write times are measured from.
     let origin = ContinuousClock.now
 
-    private struct Registry {
+    struct Registry {
         var counter = 0
         var connections: [String: Connection] = [:]
-        /// Connections following every job, by id: broadcasts read them without a second lookup.
+        /// Connections following every job, by id.
         var global: [String: Connection] = [:]
+        /// The registered connections' event loops, each with its all-jobs subscribers (see `Shard`).
+        var shards: [Shard] = []
         var subscribers: [JobID: Set<String>] = [:]
         var subscriptions: [String: Set<JobID>] = [:]
         /// Connections that asked for live previews.
         var previewing: Set<String> = []
     }
 
-    private let registry = Mutex(Registry())
+    let registry = Mutex(Registry())
     let configuration: RealtimeConfiguration
     let metrics: EaselMetrics
 
@@ -39,8 +41,10 @@ public final class ConnectionManager: Sendable {
             registry.counter += 1
             let id = "conn_\(registry.counter)_\(Int(Date().timeIntervalSince1970))"
             let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
+            let shard = registry.shardIndex(for: channel.eventLoop)
             let connection = try Connection(
-                id: id, outbox: outbox, channel: channel, origin: origin, closeTimeout: configuration.writeTimeout, metrics: metrics)
+                id: id, shard: shard, outbox: outbox, channel: channel, origin: origin,
+                closeTimeout: configuration.writeTimeout, metrics: metrics)
             registry.connections[id] = connection
             metrics.socketConnections.increment()
             return connection
@@ -52,7 +56,7 @@ public final class ConnectionManager: Sendable {
         registry.withLock { registry in
             guard registry.connections.removeValue(forKey: connection.id) != nil else { return }
             metrics.socketConnections.decrement()
-            registry.global[connection.id] = nil
+            registry.setFollowsAllJobs(connection, false)
             registry.previewing.remove(connection.id)
             for jobID in registry.subscriptions.removeValue(forKey: connection.id) ?? [] {
                 removeSubscriber(connection.id, from: jobID, in: &registry)
@@ -72,7 +76,7 @@ public final class ConnectionManager: Sendable {
             if includePreviews { registry.previewing.insert(connection.id) }
             switch selection {
             case .allJobs:
-                registry.global[connection.id] = connection
+                registry.setFollowsAllJobs(connection, true)
             case .jobs(let ids):
                 let current = registry.subscriptions[connection.id] ?? []
                 guard current.union(ids).count <= configuration.maxSubscriptionsPerConnection else { return false }
@@ -91,7 +95,7 @@ public final class ConnectionManager: Sendable {
         registry.withLock { registry in
             switch selection {
             case .allJobs:
-                registry.global[connection.id] = nil
+                registry.setFollowsAllJobs(connection, false)
             case .jobs(let ids):
                 for jobID in ids where registry.subscriptions[connection.id]?.remove(jobID) != nil {
                     removeSubscriber(connection.id, from: jobID, in: &registry)
@@ -99,47 +103,6 @@ public final class ConnectionManager: Sendable {
                 }
             }
         }
-    }
-
-    /// Hands one encoded event to every connection subscribed to its job or to all jobs. `previewFrame`, when
-    /// given, is the same event with its preview image, for the connections that asked for previews.
-    public func broadcast(_ event: JobEvent, frame: ByteBuffer, previewFrame: ByteBuffer? = nil) {
-        let recipients = registry.withLock { registry -> [(Connection, Bool)] in
-            // Whether a recipient previews only matters for events that carry a preview.
-            func entry(_ connection: Connection) -> (Connection, Bool) {
-                (connection, previewFrame != nil && registry.previewing.contains(connection.id))
-            }
-            var recipients = registry.global.values.map(entry)
-            for id in registry.subscribers[event.jobID] ?? [] where registry.global[id] == nil {
-                if let connection = registry.connections[id] { recipients.append(entry(connection)) }
-            }
-            return recipients
-        }
-        let isProgress = if case .progress = event.kind { true } else { false }
-        var coalesced = 0
-        // One task per event loop drains every connection on it that needs it, instead of one wake-up per socket;
-        // after `writeDelay`, so that events close together share each socket's write.
-        var drains: [ObjectIdentifier: (loop: any EventLoop, connections: [Connection])] = [:]
-        for (connection, previewing) in recipients {
-            let bytes = previewing ? previewFrame ?? frame : frame
-            let (result, needsDrain) = connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress))
-            if result == .coalesced { coalesced += 1 }
-            if needsDrain {
-                let loop = connection.channel.eventLoop
-                drains[ObjectIdentifier(loop), default: (loop, [])].connections.append(connection)
-            }
-        }
-        let delay = TimeAmount.nanoseconds(configuration.writeDelay.nanoseconds)
-        for (loop, connections) in drains.values {
-            if delay > .zero {
-                loop.scheduleTask(in: delay) { for connection in connections { connection.drain() } }
-            } else {
-                loop.execute { for connection in connections { connection.drain() } }
-            }
-        }
-        metrics.eventsPublished.increment()
-        metrics.messagesDelivered.increment(by: recipients.count)
-        if coalesced > 0 { metrics.progressCoalesced.increment(by: coalesced) }
     }
 
     /// Whether a connection that asked for previews follows `jobID` (directly or through all jobs).

@@ -91,17 +91,16 @@ public final class Outbox: Sendable {
         return (result, needsDrain)
     }
 
-    /// The next frame to write, or nil when none is waiting (or the outbox is closed). Called by the drain.
-    public func popForWrite() -> ByteBuffer? {
+    /// Every frame waiting, oldest first, leaving the outbox empty (none when it is closed). Called by the drain.
+    public func popAll() -> [ByteBuffer] {
         state.withLock { state in
-            guard state.closeCode == nil, let entry = state.queue.popFirst() else { return nil }
-            state.headPosition += 1
-            if let key = entry.coalesceKey {
-                state.waitingProgress.removeAll { $0.jobID == key }
-            } else {
-                state.lifecycleBytes -= entry.frame.readableBytes
-            }
-            return entry.frame
+            guard state.closeCode == nil, !state.queue.isEmpty else { return [] }
+            let frames = state.queue.map(\.frame)
+            state.headPosition += UInt64(state.queue.count)
+            state.queue.removeAll(keepingCapacity: true)
+            state.waitingProgress.removeAll(keepingCapacity: true)
+            state.lifecycleBytes = 0
+            return frames
         }
     }
 

@@ -10,7 +10,7 @@ import Testing
 
     private func drain(_ outbox: Outbox) -> [String] {
         var frames: [String] = []
-        while let frame = outbox.popForWrite() { frames.append(String(buffer: frame)) }
+        for frame in outbox.popAll() { frames.append(String(buffer: frame)) }
         return frames
     }
 
@@ -42,7 +42,7 @@ import Testing
         #expect(outbox.push(ByteBuffer(string: "123456")).result == .queued)
         #expect(outbox.push(ByteBuffer(string: "123456")).result == .overflow)
         #expect(outbox.closeCode == .slowConsumer)
-        #expect(outbox.popForWrite() == nil)
+        #expect(outbox.popAll().isEmpty)
         #expect(outbox.push(ByteBuffer(string: "x")).result == .closed)
     }
 
