@@ -13,8 +13,8 @@ public struct CloseCode: Sendable, Equatable {
     public static let messageTooLarge = CloseCode(code: 1009, reason: "message too large", isRetryable: false)
     /// Frames that break RFC 6455 (bad fragmentation, for example).
     public static let protocolError = CloseCode(code: 1002, reason: "protocol error", isRetryable: false)
-    /// The peer did not answer the server's ping before the next one was due.
-    public static let noPong = CloseCode(code: 4009, reason: "no pong", isRetryable: true)
+    /// The peer did not answer the server's ping before the next one was due (its TCP connection is dropped too).
+    public static let pingTimeout = CloseCode(code: 1001, reason: "Ping timeout", isRetryable: true)
     /// The client does not read fast enough: its queue of undelivered lifecycle messages overflowed.
     public static let slowConsumer = CloseCode(code: 4008, reason: "slow consumer", isRetryable: true)
 }

@@ -82,11 +82,15 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    /// Graceful server shutdown: the connection closes with "going away".
+    /// Graceful server shutdown: the connection closes with "going away". The peer's end of the TCP stream closing
+    /// (the server allows half-closure for HTTP) means the peer is gone: WebSocket has no half-open state.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
             connection?.outbox.close(.goingAway)
-        } else {
+        case ChannelEvent.inputClosed:
+            context.close(mode: .all, promise: nil)
+        default:
             context.fireUserInboundEventTriggered(event)
         }
     }
@@ -114,7 +118,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     private func beat() {
         guard let connection else { return }
         if awaitingPong {
-            connection.outbox.close(.noPong)
+            connection.outbox.close(.pingTimeout)
             connection.forceClose()
             return
         }

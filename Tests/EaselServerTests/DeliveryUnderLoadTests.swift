@@ -143,6 +143,26 @@ import Testing
         }
     }
 
+    @Test func aPeerThatHangsUpAfterItsLastAnswerIsForgotten() async throws {
+        try await withHub(backends: []) { hub in
+            try await RawWebSocket.offPool {
+                let socket = try RawWebSocket(port: hub.port)
+                // All jobs, and there are none: once confirmed, nothing more is due to this socket, so nothing is
+                // left unread (which would make the kernel reset the connection) and only the hang-up tells the
+                // server it left.
+                try socket.sendText(#"{"type":"subscribe","job_ids":null}"#)
+                var received = ""
+                while !received.contains("subscription_confirmed") {
+                    let bytes = try socket.read(timeout: 10)
+                    guard !bytes.isEmpty else { throw TestFailure("the server closed the socket") }
+                    received += String(decoding: bytes, as: UTF8.self)
+                }
+            }
+            // Well within the 25 s heartbeat, which would otherwise be the first to notice.
+            #expect(try await eventually { try await connections(hub) == 0 })
+        }
+    }
+
     @Test func churnLeavesNothingBehind() async throws {
         try await withHub(backends: []) { hub in
             let cycles = 10_000
