@@ -32,7 +32,9 @@ extension ConnectionManager {
                 var coalesced = 0
                 for list in [delivery.global, delivery.direct] {
                     for connection in list {
-                        let bytes = previewFrame.flatMap { previewing.contains(connection.id) ? $0 : nil } ?? frame
+                        // Previews are the first thing a connection that is behind goes without.
+                        let wantsPreview = previewing.contains(connection.id) && connection.blockedSinceNanoseconds == 0
+                        let bytes = previewFrame.flatMap { wantsPreview ? $0 : nil } ?? frame
                         let (result, needsDrain) = connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress))
                         if result == .coalesced { coalesced += 1 }
                         if needsDrain { waiting.append(connection) }

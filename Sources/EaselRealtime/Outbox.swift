@@ -6,8 +6,9 @@ import Synchronization
 
 /// One connection's frames waiting to be written. Broadcasts only append here and never wait on the socket,
 /// so a slow client delays nobody else (the origin awaited every send inline, its G11).
-/// Lifecycle frames are kept in order and never dropped; a progress frame replaces the job's progress frame that
-/// is still waiting (latest wins). When the lifecycle frames waiting exceed the byte budget, the outbox closes
+/// Lifecycle frames are kept in order and never dropped. While the socket refuses data, a progress frame replaces
+/// the job's progress frame that is still waiting (latest wins); otherwise both are written, so a client that keeps
+/// up sees every update. When the lifecycle frames waiting exceed the byte budget, the outbox closes
 /// itself with `slowConsumer` and its close handler starts the closing handshake.
 ///
 /// The outbox also tracks whether a drain is scheduled, so that a burst of pushes costs one trip to the
@@ -41,6 +42,8 @@ public final class Outbox: Sendable {
         var lifecycleBytes = 0
         /// A drain has been asked for and has not finished.
         var drainScheduled = false
+        /// The last drain stopped because the socket refused data: the connection is behind.
+        var blocked = false
         var closeCode: CloseCode?
         var closeHandler: (@Sendable (CloseCode) -> Void)?
         /// Highest event `seq` pushed per explicitly subscribed job, to drop duplicates.
@@ -68,12 +71,17 @@ public final class Outbox: Sendable {
                 state.seenSeq[event.jobID] = event.seq
             }
             let result: PushResult
-            if let event, event.isProgress,
-               let position = state.waitingProgress.first(where: { $0.jobID == event.jobID })?.position {
-                state.queue[Int(position - state.headPosition)].frame = frame
+            let waiting = event.flatMap { event in state.waitingProgress.firstIndex { $0.jobID == event.jobID } }
+            if let event, event.isProgress, state.blocked, let waiting {
+                state.queue[Int(state.waitingProgress[waiting].position - state.headPosition)].frame = frame
                 result = .coalesced
             } else if let event, event.isProgress {
-                state.waitingProgress.append((event.jobID, state.headPosition + UInt64(state.queue.count)))
+                let position = state.headPosition + UInt64(state.queue.count)
+                if let waiting {
+                    state.waitingProgress[waiting].position = position
+                } else {
+                    state.waitingProgress.append((event.jobID, position))
+                }
                 state.queue.append(Entry(frame: frame, coalesceKey: event.jobID))
                 result = .queued
             } else if state.lifecycleBytes + frame.readableBytes > maxLifecycleBytes {
@@ -108,6 +116,7 @@ public final class Outbox: Sendable {
     /// because the socket cannot take more (`blocked`) stays scheduled: writability resumes it.
     public func endDrain(blocked: Bool) -> Bool {
         state.withLock { state in
+            state.blocked = blocked
             if blocked || state.closeCode != nil { return false }
             if state.queue.isEmpty {
                 state.drainScheduled = false

@@ -14,13 +14,25 @@ import Testing
         return frames
     }
 
-    @Test func progressCoalescesInPlaceAndLifecycleKeepsOrder() {
+    @Test func progressCoalescesInPlaceWhileBlockedAndLifecycleKeepsOrder() {
         let outbox = Outbox(maxLifecycleBytes: 1_000)
         outbox.push(ByteBuffer(string: "started"), event: (job, 1, false))
         outbox.push(ByteBuffer(string: "p2"), event: (job, 2, true))
+        // The socket refuses data: the connection is behind, so the newer update replaces the waiting one.
+        #expect(!outbox.endDrain(blocked: true))
         #expect(outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true)).result == .coalesced)
         outbox.push(ByteBuffer(string: "complete"), event: (job, 4, false))
         #expect(drain(outbox) == ["started", "p3", "complete"])
+    }
+
+    @Test func aConnectionThatKeepsUpGetsEveryProgressUpdate() {
+        let outbox = Outbox(maxLifecycleBytes: 1_000)
+        #expect(outbox.push(ByteBuffer(string: "p1"), event: (job, 1, true)).result == .queued)
+        #expect(outbox.push(ByteBuffer(string: "p2"), event: (job, 2, true)).result == .queued)
+        // Blocked later: only the newest waiting update is replaced.
+        #expect(!outbox.endDrain(blocked: true))
+        #expect(outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true)).result == .coalesced)
+        #expect(drain(outbox) == ["p1", "p3"])
     }
 
     @Test func onlyTheFirstPushOfABurstSchedulesADrain() {
@@ -52,7 +64,7 @@ import Testing
         #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .queued)
         #expect(outbox.push(ByteBuffer(string: "p4"), event: (job, 4, true)).result == .duplicate)
         #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .duplicate)
-        #expect(outbox.push(ByteBuffer(string: "snapshot"), event: (job, 0, true)).result == .coalesced)
+        #expect(outbox.push(ByteBuffer(string: "snapshot"), event: (job, 0, true)).result == .queued)
     }
 
     @Test func theCloseHandlerLearnsTheCloseCodeOnce() {
