@@ -50,8 +50,8 @@ extension ConnectionManager {
 
         /// Pushes a frame and makes sure a drain will write it.
         @discardableResult
-        func send(_ frame: ByteBuffer, event: (jobID: JobID, seq: Int, isProgress: Bool)? = nil) -> Outbox.PushResult {
-            let (result, needsDrain) = outbox.push(frame, event: event)
+        func send(_ frame: ByteBuffer, event: Outbox.EventTag? = nil, catchUp: Bool = false) -> Outbox.PushResult {
+            let (result, needsDrain) = outbox.push(frame, event: event, catchUp: catchUp)
             if needsDrain { eventLoop.execute { self.drain() } }
             return result
         }
@@ -63,6 +63,8 @@ extension ConnectionManager {
             eventLoop.preconditionInEventLoop()
             let writer = self.writer.value
             repeat {
+                // Nothing may follow a close frame.
+                if writer.closeSent { return }
                 if channel.isWritable {
                     let frames = outbox.popAll()
                     if let frame = Self.joined(frames) {
@@ -89,13 +91,22 @@ extension ConnectionManager {
         }
 
         /// Starts the closing handshake: our close frame, then the peer has `closeTimeout` to answer before the
-        /// TCP connection is dropped (a peer that stopped reading never will). Runs on the event loop.
-        func sendClose(_ code: CloseCode) {
+        /// TCP connection is dropped (a peer that stopped reading never will). With `waitForAnswer` false (a peer
+        /// that stopped answering pings) the connection is dropped as soon as the frame is written. Runs on the
+        /// event loop.
+        func sendClose(_ code: CloseCode, waitForAnswer: Bool = true) {
             let writer = self.writer.value
             guard !writer.closeSent, channel.isActive else { return }
             writer.closeSent = true
-            writer.write(WebSocketWire.closeFrame(code: code.code, reason: code.reason))
+            let channel = self.channel
+            let written = waitForAnswer ? nil : eventLoop.makePromise(of: Void.self)
+            writer.write(WebSocketWire.closeFrame(code: code.code, reason: code.reason), promise: written)
             writer.flush()
+            written?.futureResult.whenComplete { _ in channel.close(mode: .all, promise: nil) }
+            closeAfterTimeout()
+        }
+
+        private func closeAfterTimeout() {
             let channel = self.channel
             eventLoop.scheduleTask(in: .nanoseconds(closeTimeout.nanoseconds)) { channel.close(mode: .all, promise: nil) }
         }
@@ -115,12 +126,30 @@ extension ConnectionManager {
                 return
             }
             writer.closeSent = true
-            var echo = ByteBuffer()
-            if let code = payload.getInteger(at: payload.readerIndex, as: UInt16.self) { echo.writeInteger(code) }
+            let answer: ByteBuffer
+            switch (payload.readableBytes, payload.getInteger(at: payload.readerIndex, as: UInt16.self)) {
+            case (0, _):
+                answer = WebSocketWire.closeFrame(echoing: ByteBuffer())
+            case (_, let code?) where Self.mayBeSent(code):
+                var echo = ByteBuffer()
+                echo.writeInteger(code)
+                answer = WebSocketWire.closeFrame(echoing: echo)
+            default:
+                answer = WebSocketWire.closeFrame(code: CloseCode.protocolError.code, reason: "invalid close code")
+            }
             let promise = eventLoop.makePromise(of: Void.self)
-            writer.write(WebSocketWire.closeFrame(echoing: echo), promise: promise)
+            writer.write(answer, promise: promise)
             writer.flush()
             promise.futureResult.whenComplete { _ in channel.close(mode: .all, promise: nil) }
+            closeAfterTimeout()
+        }
+
+        /// Close codes a peer may put in a close frame (RFC 6455 §7.4): 1005, 1006 and 1015 are only reported locally.
+        private static func mayBeSent(_ code: UInt16) -> Bool {
+            switch code {
+            case 1000...1003, 1007...1014, 3000...4999: true
+            default: false
+            }
         }
 
         /// The frames as one buffer; the only frame as it is.

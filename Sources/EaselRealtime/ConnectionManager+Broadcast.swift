@@ -42,11 +42,12 @@ extension ConnectionManager {
                 }
                 if coalesced > 0 { metrics.progressCoalesced.increment(by: coalesced) }
                 guard !waiting.isEmpty else { return }
+                let due = waiting
                 // After `writeDelay`, so that events close together share each socket's write.
                 if delay > .zero {
-                    delivery.loop.scheduleTask(in: delay) { for connection in waiting { connection.drain() } }
+                    delivery.loop.scheduleTask(in: delay) { for connection in due { connection.drain() } }
                 } else {
-                    for connection in waiting { connection.drain() }
+                    for connection in due { connection.drain() }
                 }
             }
         }

@@ -66,9 +66,8 @@ public final class ConnectionManager: Sendable {
 
     /// Adds subscriptions; they are additive, as in the origin. Returns false, adding nothing, when the
     /// connection would hold more than `maxSubscriptionsPerConnection` per-job subscriptions.
-    /// `seen` gives, per job, the last `seq` the client already has (events up to it are dropped).
     public func subscribe(
-        _ connection: Connection, to selection: JobSelection, seen: [JobID: Int] = [:], includePreviews: Bool = false
+        _ connection: Connection, to selection: JobSelection, includePreviews: Bool = false
     ) -> Bool {
         registry.withLock { registry in
             // A message answered after its socket closed must not bring the connection back.
@@ -83,7 +82,7 @@ public final class ConnectionManager: Sendable {
                 for jobID in ids {
                     registry.subscribers[jobID, default: []].insert(connection.id)
                     registry.subscriptions[connection.id, default: []].insert(jobID)
-                    connection.outbox.track(jobID, seenUpTo: seen[jobID] ?? 0)
+                    connection.outbox.track(jobID)
                 }
             }
             return true

@@ -48,6 +48,9 @@ public final class Outbox: Sendable {
         var closeHandler: (@Sendable (CloseCode) -> Void)?
         /// Highest event `seq` pushed per explicitly subscribed job, to drop duplicates.
         var seenSeq: [JobID: Int] = [:]
+        /// Jobs being brought up to date: their live events wait in `held` until the catch-up is queued.
+        var holding: Set<JobID> = []
+        var held: [(frame: ByteBuffer, event: EventTag)] = []
     }
 
     private let state = Mutex(State())
@@ -58,14 +61,20 @@ public final class Outbox: Sendable {
         self.maxLifecycleBytes = maxLifecycleBytes
     }
 
-    /// Appends a frame. `event` names the job event it carries, if any; progress events coalesce.
+    /// The job event a frame carries.
+    public typealias EventTag = (jobID: JobID, seq: Int, isProgress: Bool)
+
+    /// Appends a frame. `event` names the job event it carries, if any; progress events coalesce. Events of a job
+    /// being caught up wait (see `hold`) unless `catchUp` says the frame is part of that catch-up.
     /// `needsDrain` is true when the caller must schedule a drain (none is pending).
     @discardableResult
-    public func push(
-        _ frame: ByteBuffer, event: (jobID: JobID, seq: Int, isProgress: Bool)? = nil
-    ) -> (result: PushResult, needsDrain: Bool) {
+    public func push(_ frame: ByteBuffer, event: EventTag? = nil, catchUp: Bool = false) -> (result: PushResult, needsDrain: Bool) {
         let (result, needsDrain, closeHandler) = state.withLock { state -> (PushResult, Bool, (@Sendable (CloseCode) -> Void)?) in
             guard state.closeCode == nil else { return (.closed, false, nil) }
+            if !catchUp, !state.holding.isEmpty, let event, state.holding.contains(event.jobID) {
+                state.held.append((frame, event))
+                return (.queued, false, nil)
+            }
             if let event, event.seq > 0, !state.seenSeq.isEmpty, let seen = state.seenSeq[event.jobID] {
                 if event.seq <= seen { return (.duplicate, false, nil) }
                 state.seenSeq[event.jobID] = event.seq
@@ -87,6 +96,8 @@ public final class Outbox: Sendable {
             } else if state.lifecycleBytes + frame.readableBytes > maxLifecycleBytes {
                 return (.overflow, false, Self.close(&state, .slowConsumer))
             } else {
+                // A later progress frame of this job must not take a place ahead of this one.
+                if let waiting { state.waitingProgress.remove(at: waiting) }
                 state.lifecycleBytes += frame.readableBytes
                 state.queue.append(Entry(frame: frame, coalesceKey: nil))
                 result = .queued
@@ -162,6 +173,23 @@ public final class Outbox: Sendable {
     public func track(_ jobID: JobID, seenUpTo seq: Int = 0) {
         state.withLock { state in
             state.seenSeq[jobID] = max(state.seenSeq[jobID] ?? 0, seq)
+        }
+    }
+
+    /// Holds back live events of `jobs` while the caller queues their catch-up (with `catchUp: true`), so that a
+    /// live event cannot overtake the events it follows.
+    public func hold(_ jobs: Set<JobID>) {
+        state.withLock { $0.holding.formUnion(jobs) }
+    }
+
+    /// Ends `hold` for `jobs`; returns their held events, oldest first, for the caller to push again (those the
+    /// catch-up already covered are dropped as duplicates then).
+    public func release(_ jobs: Set<JobID>) -> [(frame: ByteBuffer, event: EventTag)] {
+        state.withLock { state in
+            state.holding.subtract(jobs)
+            let released = state.held.filter { jobs.contains($0.event.jobID) }
+            state.held.removeAll { jobs.contains($0.event.jobID) }
+            return released
         }
     }
 

@@ -33,8 +33,10 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         self.connection = connection
         service.greet(connection)
         let interval = TimeAmount.nanoseconds(service.configuration.heartbeatInterval.nanoseconds)
-        heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
-            self?.beat()
+        // The cycle (handler → task → handler) ends when `release` cancels the task.
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            handler.value.beat()
         }
     }
 
@@ -76,7 +78,9 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case is NIOWebSocketFrameAggregator.Error:
             connection?.outbox.close(.protocolError)
         case is NIOWebSocketError:
+            // NIO's protocol error handler has sent the close frame and closes the socket.
             connection?.markClosing()
+            connection?.outbox.close(.protocolError)
         default:
             context.close(mode: .all, promise: nil)
         }
@@ -118,8 +122,8 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     private func beat() {
         guard let connection else { return }
         if awaitingPong {
+            connection.sendClose(.pingTimeout, waitForAnswer: false)
             connection.outbox.close(.pingTimeout)
-            connection.forceClose()
             return
         }
         awaitingPong = true

@@ -9,7 +9,8 @@ public struct RealtimeConfiguration: Sendable {
     public var writeTimeout: Duration = .seconds(5)
     /// Server ping period; a peer that has not answered the previous ping by the next one is closed. Default 25 s.
     public var heartbeatInterval: Duration = .seconds(25)
-    /// Open sockets per server; one more is closed at once with 1013 (try again later). Default 50,000.
+    /// Open sockets per server; one more gets a close frame with 1013 (try again later) and nothing else, and is
+    /// dropped once it answers (or after `writeTimeout`). Default 50,000.
     public var maxConnections = 50_000
     /// Per-job subscriptions one connection may hold; more get an `error` (`too_many_subscriptions`). Default 1,000.
     public var maxSubscriptionsPerConnection = 1_000

@@ -58,31 +58,38 @@ extension WebSocketService {
     private func subscribe(_ connection: ConnectionManager.Connection, to subscription: Subscription) async {
         let (selection, resume) = (subscription.selection, subscription.resume)
         let epochMatches = resume?.epoch == nil || resume?.epoch == epoch
-        var catchUp: [JobID: [JobEvent]] = [:]
-        var recovered: [String: Bool] = [:]
-        var seen: [JobID: Int] = [:]
-        for (jobID, seq) in resume?.since ?? [:] {
-            if epochMatches, let history = bus.history(of: jobID), seq <= history.lastSeq {
-                catchUp[jobID] = history.events(after: seq)
-                recovered[jobID.rawValue] = true
-                seen[jobID] = seq
-            } else {
-                recovered[jobID.rawValue] = false
-            }
+        // Jobs brought up to date below. Their live events wait until the catch-up is queued, then follow it, so a
+        // live event cannot overtake (and, as a duplicate, suppress) an event it follows.
+        var caughtUp = Set(resume.map { Array($0.since.keys) } ?? [])
+        if case .jobs(let ids) = selection { caughtUp.formUnion(ids) }
+        connection.outbox.hold(caughtUp)
+        defer {
+            for (frame, event) in connection.outbox.release(caughtUp) { connection.send(frame, event: event) }
         }
-        guard manager.subscribe(connection, to: selection, seen: seen, includePreviews: subscription.includePreviews) else {
+        guard manager.subscribe(connection, to: selection, includePreviews: subscription.includePreviews) else {
             reply(.error(ProtocolError(
                 .tooManySubscriptions,
                 "A connection may hold at most \(configuration.maxSubscriptionsPerConnection) job subscriptions",
                 requestType: "subscribe")), to: connection)
             return
         }
+        // Read after subscribing: an event published in between is in the history or among the held events.
+        var catchUp: [JobID: [JobEvent]] = [:]
+        var recovered: [String: Bool] = [:]
+        for (jobID, seq) in resume?.since ?? [:] {
+            if epochMatches, let history = bus.history(of: jobID), seq <= history.lastSeq {
+                catchUp[jobID] = history.events(after: seq)
+                recovered[jobID.rawValue] = true
+                connection.outbox.track(jobID, seenUpTo: seq)
+            } else {
+                recovered[jobID.rawValue] = false
+                connection.outbox.track(jobID)
+            }
+        }
         reply(.subscriptionConfirmed(jobIDs: selection.wireValue, recovered: resume == nil ? nil : recovered), to: connection)
 
         var unknown: [String] = []
-        var snapshotJobs = Set(resume?.since.keys.filter { recovered[$0.rawValue] == false } ?? [])
-        if case .jobs(let ids) = selection { snapshotJobs.formUnion(ids.filter { catchUp[$0] == nil }) }
-        for jobID in snapshotJobs {
+        for jobID in caughtUp where catchUp[jobID] == nil {
             guard let events = await snapshots(jobID) else {
                 unknown.append(jobID.rawValue)
                 continue
@@ -94,7 +101,7 @@ extension WebSocketService {
             for event in events {
                 let isProgress = if case .progress = event.kind { true } else { false }
                 let frame = Self.frame(for: previewing ? event : event.withoutPreview)
-                connection.send(frame, event: (jobID, event.seq, isProgress))
+                connection.send(frame, event: (jobID, event.seq, isProgress), catchUp: true)
             }
         }
         if !unknown.isEmpty {

@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
+import ServiceLifecycle
 
 /// Every accepted connection: HTTP/1.1 for the REST API, or the progress socket when it asks to upgrade on one of
 /// the socket's paths. Hummingbird's own WebSocket channel runs each socket as a task with the library's reader
@@ -68,7 +69,11 @@ struct ProgressSocketChannel: ServerChildChannel, HTTPChannelHandler {
             case .http(let channel):
                 await handleHTTP(asyncChannel: channel, logger: logger)
             case .progressSocket:
-                return
+                // Shutdown reaches sockets as a quiesce event, sent once to the connections open at that moment; one
+                // still upgrading then would never hear of it, and the server would wait for it to close.
+                if Task.isShuttingDownGracefully {
+                    value.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+                }
             }
         } catch {
             logger.debug("connection ended before its first request was read", metadata: ["error": "\(error)"])

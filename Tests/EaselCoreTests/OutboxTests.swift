@@ -67,6 +67,22 @@ import Testing
         #expect(outbox.push(ByteBuffer(string: "snapshot"), event: (job, 0, true)).result == .queued)
     }
 
+    @Test func liveEventsWaitForTheCatchUpAndFollowItInOrder() {
+        let outbox = Outbox(maxLifecycleBytes: 1_000)
+        outbox.track(job)
+        outbox.hold([job])
+        // Live events broadcast while the catch-up is being read: held, not queued ahead of it.
+        outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true))
+        outbox.push(ByteBuffer(string: "p4"), event: (job, 4, true))
+        #expect(drain(outbox).isEmpty)
+        outbox.push(ByteBuffer(string: "started"), event: (job, 1, false), catchUp: true)
+        outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true), catchUp: true)
+        for (frame, event) in outbox.release([job]) { outbox.push(frame, event: event) }
+        // The held p3 was in the catch-up already; p4 follows it.
+        #expect(drain(outbox) == ["started", "p3", "p4"])
+        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .queued)
+    }
+
     @Test func theCloseHandlerLearnsTheCloseCodeOnce() {
         let outbox = Outbox(maxLifecycleBytes: 1_000)
         let codes = Mutex<[CloseCode]>([])

@@ -52,9 +52,16 @@ import Testing
 
     @Test func aSilentPeerIsClosedByTheHeartbeat() async throws {
         try await withHub(backends: [], configure: { $0.realtime.heartbeatInterval = .milliseconds(200) }) { hub in
-            let silent = try await RawWebSocket.offPool { try RawWebSocket(port: hub.port) }
-            #expect(try await connections(hub) == 1)
-            #expect(try await RawWebSocket.offPool { silent.waitForServerClose(timeout: 10) })
+            let frames = try await RawWebSocket.offPool {
+                try RawWebSocket(port: hub.port).framesUntilServerCloses(timeout: 10)
+            }
+            // Registered (`connected`), pinged, then told why, in that order; and forgotten.
+            let opcodes = frames.map(\.opcode)
+            #expect(opcodes.first == 0x1)
+            #expect(opcodes.suffix(2) == [0x9, 0x8])
+            let close = try #require(frames.last?.payload)
+            #expect(close.prefix(2) == [0x03, 0xE9])
+            #expect(String(decoding: close.dropFirst(2), as: UTF8.self) == "Ping timeout")
             #expect(try await eventually { try await connections(hub) == 0 })
         }
     }

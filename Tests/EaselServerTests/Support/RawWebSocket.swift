@@ -79,6 +79,32 @@ final class RawWebSocket: Sendable {
         return false
     }
 
+    /// Everything the server sends until it closes the TCP connection, split into unmasked frames
+    /// (opcode, payload); throws if the connection is still open after `timeout` seconds.
+    func framesUntilServerCloses(timeout: Double) throws -> [(opcode: UInt8, payload: [UInt8])] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try read(timeout: max(0.01, deadline.timeIntervalSinceNow))
+            if chunk.isEmpty { break }
+            bytes += chunk
+        }
+        var frames: [(opcode: UInt8, payload: [UInt8])] = []
+        var offset = 0
+        while offset + 2 <= bytes.count {
+            var length = Int(bytes[offset + 1] & 0x7F)
+            var header = 2
+            if length == 126 {
+                length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+                header = 4
+            }
+            guard offset + header + length <= bytes.count else { break }
+            frames.append((bytes[offset] & 0x0F, Array(bytes[(offset + header)..<(offset + header + length)])))
+            offset += header + length
+        }
+        return frames
+    }
+
     /// Runs blocking socket work on a thread of its own, so it never stalls the cooperative pool, which the
     /// in-process server under test shares (and which, on Linux, is Dispatch's global queue: no place to block).
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
