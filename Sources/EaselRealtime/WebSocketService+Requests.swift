@@ -10,7 +10,7 @@ extension WebSocketService {
     public func addProgressSocketHandlers(to channel: any Channel) throws {
         let limit = configuration.maxInboundMessageSize
         try channel.pipeline.syncOperations.addHandler(
-            NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 256, maxAccumulatedFrameSize: limit))
+            NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024, maxAccumulatedFrameSize: limit))
         try channel.pipeline.syncOperations.addHandler(ProgressSocketHandler(service: self))
     }
 

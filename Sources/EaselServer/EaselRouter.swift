@@ -39,6 +39,10 @@ enum EaselRouter {
             let group = router.group(RouterPath(prefix))
             generation.addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
+            // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do).
+            group.get("ws/progress") { _, _ -> Response in
+                throw APIError(.upgradeRequired, "This is the progress WebSocket: connect with a WebSocket client (Upgrade: websocket)")
+            }
             group.get("ws/stats") { _, _ in
                 JSONResponse(.object([
                     "connections": .number(Double(webSocket.manager.connectionCount)),

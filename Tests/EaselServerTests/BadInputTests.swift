@@ -41,6 +41,16 @@ import Testing
         }
     }
 
+    @Test func aPlainRequestToTheSocketPathIsToldToUpgrade() async throws {
+        try await withHub(backends: []) { hub in
+            for path in ["/api/v1/ws/progress", "/v1/ws/progress"] {
+                let (status, body) = try await hub.request(.GET, path)
+                #expect(status == 426)
+                #expect(body["title"]?.string?.contains("WebSocket") == true)
+            }
+        }
+    }
+
     @Test func badRESTInputGets422NamingTheFieldOr404() async throws {
         try await withHub(backends: []) { hub in
             let bodies: [(String, String, String)] = [
