@@ -10,7 +10,7 @@ import SDNext
 /// and the HTML test client at `/`. The progress socket (`<mount>/ws/progress`) is not a route: its upgrade is
 /// taken by `ProgressSocketChannel` before routing.
 enum EaselRouter {
-    typealias Context = EaselRequestContext
+    typealias Context = BasicRequestContext
 
     /// The paths of the progress socket, one per mount.
     static let socketPaths: Set<String> = ["/api/v1/ws/progress", "/v1/ws/progress"]
