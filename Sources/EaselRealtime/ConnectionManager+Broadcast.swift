@@ -72,11 +72,14 @@ extension ConnectionManager.Registry {
 
     mutating func setFollowsAllJobs(_ connection: ConnectionManager.Connection, _ follows: Bool) {
         let changed = follows
-            ? global.updateValue(connection, forKey: connection.id) == nil
-            : global.removeValue(forKey: connection.id) != nil
-        guard changed else { return }
-        shards[connection.shard].global[connection.id] = follows ? connection : nil
-        shards[connection.shard].globalList = nil
+            ? shards[connection.shard].global.updateValue(connection, forKey: connection.id) == nil
+            : shards[connection.shard].global.removeValue(forKey: connection.id) != nil
+        if changed { shards[connection.shard].globalList = nil }
+    }
+
+    func followsAllJobs(_ id: String) -> Bool {
+        guard let connection = connections[id] else { return false }
+        return shards[connection.shard].global[id] != nil
     }
 
     /// Per event loop, the all-jobs subscribers and the job's own subscribers that do not follow all jobs.
@@ -85,8 +88,9 @@ extension ConnectionManager.Registry {
             if shards[index].globalList == nil { shards[index].globalList = Array(shards[index].global.values) }
             return Delivery(loop: shards[index].loop, global: shards[index].globalList ?? [])
         }
-        for id in subscribers[jobID] ?? [] where global[id] == nil {
-            if let connection = connections[id] { deliveries[connection.shard].direct.append(connection) }
+        for id in subscribers[jobID] ?? [] {
+            guard let connection = connections[id], shards[connection.shard].global[id] == nil else { continue }
+            deliveries[connection.shard].direct.append(connection)
         }
         return deliveries.filter { !$0.global.isEmpty || !$0.direct.isEmpty }
     }

@@ -14,8 +14,6 @@ public final class ConnectionManager: Sendable {
     struct Registry {
         var counter = 0
         var connections: [String: Connection] = [:]
-        /// Connections following every job, by id.
-        var global: [String: Connection] = [:]
         /// The registered connections' event loops, each with its all-jobs subscribers (see `Shard`).
         var shards: [Shard] = []
         var subscribers: [JobID: Set<String>] = [:]
@@ -107,7 +105,7 @@ public final class ConnectionManager: Sendable {
     /// Whether a connection that asked for previews follows `jobID` (directly or through all jobs).
     public func wantsPreviews(of jobID: JobID) -> Bool {
         registry.withLock { registry in
-            registry.previewing.contains { registry.global[$0] != nil || registry.subscribers[jobID]?.contains($0) == true }
+            registry.previewing.contains { registry.followsAllJobs($0) || registry.subscribers[jobID]?.contains($0) == true }
         }
     }
 

@@ -27,13 +27,8 @@ public final class Outbox: Sendable {
         case closed
     }
 
-    private struct Entry {
-        var frame: ByteBuffer
-        let coalesceKey: JobID?
-    }
-
     private struct State {
-        var queue: Deque<Entry> = []
+        var queue: Deque<ByteBuffer> = []
         /// Position (in push order) of `queue.first`.
         var headPosition: UInt64 = 0
         /// Position of each job's progress frame still waiting. A few jobs run at once, so a linear search beats
@@ -82,7 +77,7 @@ public final class Outbox: Sendable {
             let result: PushResult
             let waiting = event.flatMap { event in state.waitingProgress.firstIndex { $0.jobID == event.jobID } }
             if let event, event.isProgress, state.blocked, let waiting {
-                state.queue[Int(state.waitingProgress[waiting].position - state.headPosition)].frame = frame
+                state.queue[Int(state.waitingProgress[waiting].position - state.headPosition)] = frame
                 result = .coalesced
             } else if let event, event.isProgress {
                 let position = state.headPosition + UInt64(state.queue.count)
@@ -91,7 +86,7 @@ public final class Outbox: Sendable {
                 } else {
                     state.waitingProgress.append((event.jobID, position))
                 }
-                state.queue.append(Entry(frame: frame, coalesceKey: event.jobID))
+                state.queue.append(frame)
                 result = .queued
             } else if state.lifecycleBytes + frame.readableBytes > maxLifecycleBytes {
                 return (.overflow, false, Self.close(&state, .slowConsumer))
@@ -99,7 +94,7 @@ public final class Outbox: Sendable {
                 // A later progress frame of this job must not take a place ahead of this one.
                 if let waiting { state.waitingProgress.remove(at: waiting) }
                 state.lifecycleBytes += frame.readableBytes
-                state.queue.append(Entry(frame: frame, coalesceKey: nil))
+                state.queue.append(frame)
                 result = .queued
             }
             let needsDrain = !state.drainScheduled
@@ -114,7 +109,7 @@ public final class Outbox: Sendable {
     public func popAll() -> [ByteBuffer] {
         state.withLock { state in
             guard state.closeCode == nil, !state.queue.isEmpty else { return [] }
-            let frames = state.queue.map(\.frame)
+            let frames = Array(state.queue)
             state.headPosition += UInt64(state.queue.count)
             state.queue.removeAll(keepingCapacity: true)
             state.waitingProgress.removeAll(keepingCapacity: true)

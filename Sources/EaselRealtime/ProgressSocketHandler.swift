@@ -53,8 +53,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         guard let connection else { return }
         switch frame.opcode {
         case .text:
-            let text = String(buffer: frame.unmaskedData)
-            submit(limiter.allow(at: .now) ? .text(text) : .rateLimited, from: connection)
+            submit(limiter.allow(at: .now) ? .text(String(buffer: frame.unmaskedData)) : .rateLimited, from: connection)
         case .binary:
             submit(limiter.allow(at: .now) ? .binary : .rateLimited, from: connection)
         case .ping:
@@ -104,9 +103,8 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     private func refuse(context: ChannelHandlerContext) {
         refused = true
         let refusal = CloseCode.tryAgainLater
-        var payload = context.channel.allocator.buffer(capacity: 2 + refusal.reason.utf8.count)
-        payload.writeInteger(refusal.code)
-        payload.writeString(refusal.reason)
+        // Through the frame encoder: with no registered connection, the socket has no `FrameWriter`.
+        let payload = WebSocketWire.closePayload(code: refusal.code, reason: refusal.reason)
         context.writeAndFlush(NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
         let channel = context.channel
         context.eventLoop.scheduleTask(in: .nanoseconds(service.configuration.writeTimeout.nanoseconds)) {

@@ -10,12 +10,17 @@ enum WebSocketWire {
         return frame(opcode: 0x1, payload: payload)
     }
 
-    /// A close frame with its status code and a reason (cut to the 123 bytes a control frame leaves for it).
+    /// A close frame with its status code and a reason.
     static func closeFrame(code: UInt16, reason: String) -> ByteBuffer {
+        frame(opcode: 0x8, payload: closePayload(code: code, reason: reason))
+    }
+
+    /// A close frame's payload: the status code, then the reason cut to the 123 bytes a control frame leaves for it.
+    static func closePayload(code: UInt16, reason: String) -> ByteBuffer {
         var payload = ByteBuffer()
         payload.writeInteger(code)
         payload.writeBytes(reason.utf8.prefix(123))
-        return frame(opcode: 0x8, payload: payload)
+        return payload
     }
 
     /// A close frame whose payload is given as is (an echoed status code, or nothing).
