@@ -212,7 +212,27 @@ let package = Package(
         ),
         .testTarget(
             name: "EaselCoreTests",
-            dependencies: ["EaselCore", "EaselProtocol", "EaselSQLite", "EaselRealtime"],
+            dependencies: ["EaselCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselProtocolTests",
+            dependencies: ["EaselCore", "EaselProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselRealtimeTests",
+            dependencies: [
+                "EaselCore", "EaselProtocol", "EaselRealtime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselSQLiteTests",
+            dependencies: ["EaselCore", "EaselSQLite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
