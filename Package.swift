@@ -59,9 +59,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A dynamically typed JSON value, shared by the SD.Next client and Easel's core without tying either to I/O.
+        .target(name: "DynamicJSON", swiftSettings: swiftSettings),
         .target(
             name: "SDNext",
             dependencies: [
+                "DynamicJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,7 +75,7 @@ let package = Package(
         .target(
             name: "EaselCore",
             dependencies: [
-                "SDNext",
+                "DynamicJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -81,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "EaselProtocol",
-            dependencies: ["EaselCore"],
+            dependencies: ["DynamicJSON", "EaselCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -123,7 +126,6 @@ let package = Package(
                 "EaselGeneration",
                 "EaselRealtime",
                 "SDNext",
-                "SDNextEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -152,11 +154,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the tests share: the conformance suite every JobStore passes, a hub and emulators started for
+        // real, and the one wait-for-condition helper.
+        .target(
+            name: "EaselTesting",
+            dependencies: [
+                "DynamicJSON",
+                "EaselCore",
+                "EaselServer",
+                "SDNextEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "EaselCommand",
             dependencies: [
                 "EaselServer",
                 "EaselClient",
+                "SDNextEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -192,6 +212,7 @@ let package = Package(
         .testTarget(
             name: "SDNextEmulatorTests",
             dependencies: [
+                "EaselTesting",
                 "SDNextEmulator",
                 "CImageCodec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -204,6 +225,8 @@ let package = Package(
         .testTarget(
             name: "SDNextTests",
             dependencies: [
+                "DynamicJSON",
+                "EaselTesting",
                 "SDNext",
                 "SDNextEmulator",
                 "CImageCodec",
@@ -232,7 +255,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EaselSQLiteTests",
-            dependencies: ["EaselCore", "EaselSQLite"],
+            dependencies: ["EaselCore", "EaselSQLite", "EaselTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -243,7 +266,9 @@ let package = Package(
         .testTarget(
             name: "EaselServerTests",
             dependencies: [
+                "DynamicJSON",
                 "EaselServer",
+                "EaselTesting",
                 "EaselClient",
                 "SDNextEmulator",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

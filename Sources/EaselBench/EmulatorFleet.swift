@@ -14,7 +14,7 @@ func withEmulatorFleet<Result: Sendable>(
         rateLimitPerMinute: nil)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let emulators = (0..<max(1, count)).map { _ in
-        SDNextEmulator(configuration: configuration, logger: logger) { continuation.yield($0) }
+        EmulatorServer(configuration: configuration, logger: logger) { continuation.yield($0) }
     }
     let services = ServiceGroup(configuration: .init(services: emulators, logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in

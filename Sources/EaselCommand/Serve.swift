@@ -2,6 +2,7 @@ import ArgumentParser
 import EaselServer
 import Foundation
 import Logging
+import SDNextEmulator
 import ServiceLifecycle
 
 /// `easel serve`: the hub, with emulated SD.Next backends when no real one is given.
@@ -68,21 +69,31 @@ struct Serve: AsyncParsableCommand {
         var configuredLogger = Logger(label: "easel")
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let logger = configuredLogger
+        var emulatorConfiguration = EmulatorConfiguration(port: 0)
+        emulatorConfiguration.stepDuration = .milliseconds(emulatorStepMilliseconds)
+        // The emulators outlive the hub: they stop after it has shut down and put its running jobs back.
+        try await withSDNextEmulators(
+            count: emulator ?? (sdnext.isEmpty ? 1 : 0), configuration: emulatorConfiguration, logger: logger
+        ) { emulators in
+            try await runHub(backendURLs: sdnext + emulators.map(\.baseURL), logger: logger)
+        }
+    }
+
+    private func runHub(backendURLs: [String], logger: Logger) async throws {
         var configuration = EaselConfiguration()
         configuration.host = host
         configuration.port = port
-        configuration.backendURLs = sdnext
-        configuration.emulatorCount = emulator ?? (sdnext.isEmpty ? 1 : 0)
-        configuration.emulator.stepDuration = .milliseconds(emulatorStepMilliseconds)
+        configuration.backendURLs = backendURLs
         configuration.dataDirectory = dataDir
         configuration.databasePath = database
         configuration.worker.pollInterval = .milliseconds(unsafePollIntervalMilliseconds ?? pollIntervalMilliseconds)
         configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
-        let server = EaselServer(configuration: configuration, logger: logger) { port in
+        let (host, logger) = (self.host, logger)
+        let hub = EaselHub(configuration: configuration, logger: logger) { port in
             logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])
         }
         let group = ServiceGroup(configuration: .init(
-            services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [hub], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

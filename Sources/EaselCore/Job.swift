@@ -1,5 +1,5 @@
+import DynamicJSON
 import Foundation
-import SDNext
 
 /// How `generation_complete` and the REST API present a job's images.
 /// `url` (Easel's default) points at Easel's own image route, so subscribers are not sent megabytes of base64;
@@ -51,7 +51,11 @@ public struct Job: Sendable, Equatable {
     public var attempts: Int
     /// The backend that ran (or runs) the job.
     public var backend: String?
-    public var error: String?
+    /// Why the job did not complete (failed or cancelled), with a stable code.
+    public var failure: JobFailure?
+    /// When someone asked to cancel the job while it ran. Kept in the store, so whichever process runs the job
+    /// sees the request.
+    public var cancelRequestedAt: Date?
     public var result: JobResult?
 
     public init(
@@ -65,7 +69,8 @@ public struct Job: Sendable, Equatable {
         finishedAt: Date? = nil,
         attempts: Int = 0,
         backend: String? = nil,
-        error: String? = nil,
+        failure: JobFailure? = nil,
+        cancelRequestedAt: Date? = nil,
         result: JobResult? = nil
     ) {
         self.id = id
@@ -78,9 +83,13 @@ public struct Job: Sendable, Equatable {
         self.finishedAt = finishedAt
         self.attempts = attempts
         self.backend = backend
-        self.error = error
+        self.failure = failure
+        self.cancelRequestedAt = cancelRequestedAt
         self.result = result
     }
+
+    /// The human reason the job did not complete.
+    public var error: String? { failure?.message }
 
     /// Seconds from start to finish, when both are known.
     public var duration: Double? {

@@ -1,5 +1,5 @@
+import DynamicJSON
 import Foundation
-import SDNext
 
 /// A job's progress as subscribers see it. `fraction` never decreases while the job runs.
 public struct JobProgressState: Sendable, Equatable {
@@ -36,13 +36,19 @@ public struct JobCompletion: Sendable, Equatable {
     public var status: JobStatus
     public var images: [String]
     public var errorMessage: String?
+    /// The stable `JobFailure.Code` of a job that did not complete.
+    public var errorCode: String?
     public var totalDuration: Double?
     public var generationInfo: JSONValue?
 
-    public init(status: JobStatus, images: [String], errorMessage: String?, totalDuration: Double?, generationInfo: JSONValue?) {
+    public init(
+        status: JobStatus, images: [String], errorMessage: String?, errorCode: String? = nil, totalDuration: Double?,
+        generationInfo: JSONValue?
+    ) {
         self.status = status
         self.images = images
         self.errorMessage = errorMessage
+        self.errorCode = errorCode
         self.totalDuration = totalDuration
         self.generationInfo = generationInfo
     }

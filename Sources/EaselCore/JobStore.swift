@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where jobs live. Every state change is a conditional update, so two workers (or a worker and a cancel)
-/// can never both move the same job. SQLite is the embedded default; a PostgreSQL store can follow.
+/// can never both move the same job. Every store passes the same conformance suite (`EaselTesting`), and every
+/// operation is served by an index: its cost follows `limit`, not the number of jobs stored.
 public protocol JobStore: Sendable {
     func insert(_ job: Job) async throws
     func job(_ id: JobID) async throws -> Job?
@@ -10,16 +11,18 @@ public protocol JobStore: Sendable {
     /// counting the attempt. Returns nil when nothing is queued.
     func claimNext(backend: String, at date: Date) async throws -> Job?
 
-    /// Ends a processing job. Returns the stored job, or nil when the job was not processing.
-    func finish(_ id: JobID, status: JobStatus, result: JobResult?, error: String?, at date: Date) async throws -> Job?
+    /// Ends a job that is in `status` (a queued job cancelled before it started, or a processing job whose run
+    /// ended) with `outcome`. Returns the stored job, or nil when the job was not in `status`.
+    func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job?
 
-    /// Cancels a job that is still queued. Returns the cancelled job, or nil when it was not queued.
-    func cancelQueued(_ id: JobID, at date: Date) async throws -> Job?
+    /// Records that someone asked to cancel a processing job; the process running it reads this. Returns the
+    /// stored job, or nil when the job was not processing.
+    func requestCancel(_ id: JobID, at date: Date) async throws -> Job?
 
     /// Puts a processing job back in the queue (its backend went away). Returns false when it was not processing.
     func requeue(_ id: JobID) async throws -> Bool
 
-    /// How many jobs have `status`.
+    /// How many jobs have `status`, without counting rows.
     func count(of status: JobStatus) async throws -> Int
 
     /// Jobs still queued or processing, most recently started first.
@@ -32,6 +35,6 @@ public protocol JobStore: Sendable {
     func deleteFinished(_ id: JobID) async throws -> Job?
 
     /// At start-up: jobs left `processing` by a stopped server are re-queued while they have attempts left,
-    /// else failed with a reason. Returns the ids of both groups.
+    /// else failed with `server_stopped`. Returns the ids of both groups.
     func recoverInterrupted(maxAttempts: Int, at date: Date) async throws -> (requeued: [JobID], failed: [JobID])
 }

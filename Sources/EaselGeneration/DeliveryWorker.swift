@@ -4,18 +4,24 @@ import Logging
 import SDNext
 import ServiceLifecycle
 
-/// The seed's DeliveryWorker: one loop per backend, each running one job at a time, woken by a submit rather than
-/// by polling the database. Highest priority first, oldest first within a priority. A backend that does not answer
-/// is skipped (it claims nothing) while the others serve.
+/// The seed's DeliveryWorker: one loop per backend, each running one job at a time. A new job wakes one idle
+/// loop (`DispatchSignal`), not all of them. Highest priority first, oldest first within a priority. Each loop
+/// looks after its own backend's health: it checks at start, while the backend is unreachable (with backoff), and
+/// every `healthCheckInterval` while idle, never before each claim; a backend that does not answer claims nothing
+/// while the others serve.
 public struct DeliveryWorker: Service {
     /// Tuning with documented defaults.
     public struct Configuration: Sendable {
-        /// How often a running job's progress is polled. Default 250 ms, under SD.Next's 300 requests/min limit.
+        /// How often a running job's progress (and cancel request) is polled. Default 250 ms, under SD.Next's
+        /// 300 requests/min limit.
         public var pollInterval: Duration = .milliseconds(250)
         /// How often an interrupt is re-sent while a cancelled job's generation has not returned. Default 1 s.
         public var interruptInterval: Duration = .seconds(1)
         /// Longest wait between health checks of an unreachable backend. Default 10 s.
         public var maxHealthBackoff: Duration = .seconds(10)
+        /// How often an idle backend's health is checked (and the queue looked at, for jobs no signal announced).
+        /// Default 10 s.
+        public var healthCheckInterval: Duration = .seconds(10)
         /// Starts a job may have; a job whose backend vanished is re-queued until then. Default 2.
         public var maxAttempts = 2
         public init() {}
@@ -51,17 +57,20 @@ public struct DeliveryWorker: Service {
         let logger = self.logger.with("backend", backend.url)
         await cancelWhenGracefulShutdown {
             var backoff = Duration.milliseconds(500)
+            var healthDue = true
             while !Task.isCancelled {
-                let seen = service.wakeUp.generation
-                guard await checkHealth(of: backend, logger: logger) else {
-                    try? await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, configuration.maxHealthBackoff)
-                    continue
+                if healthDue || backend.status.healthy != true {
+                    guard await checkHealth(of: backend, logger: logger) else {
+                        try? await Task.sleep(for: backoff)
+                        backoff = min(backoff * 2, configuration.maxHealthBackoff)
+                        continue
+                    }
+                    backoff = .milliseconds(500)
+                    healthDue = false
                 }
-                backoff = .milliseconds(500)
                 do {
                     guard let job = try await service.store.claimNext(backend: backend.url, at: Date()) else {
-                        await service.wakeUp.wait(after: seen)
+                        healthDue = !(await service.dispatch.waitForJob(timeout: configuration.healthCheckInterval))
                         continue
                     }
                     await JobRun(job: job, backend: backend, worker: self, logger: logger.with("job", job.id.rawValue)).run()

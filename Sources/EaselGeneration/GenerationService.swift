@@ -3,7 +3,8 @@ import Foundation
 import SDNext
 
 /// The seed's GenerationService: the one place where jobs enter the queue and leave it by request. It validates,
-/// stores, announces (`generation_started`) and wakes a worker; running the job is the `DeliveryWorker`'s part.
+/// stores, announces (`generation_started`) and wakes one idle backend; running the job is the `DeliveryWorker`'s
+/// part. A cancel is written to the store, so whichever process runs the job sees it.
 public struct GenerationService: Sendable {
     /// Why a submission was refused.
     public struct InvalidParameters: Error, Sendable {
@@ -21,24 +22,24 @@ public struct GenerationService: Sendable {
 
     public let store: any JobStore
     public let events: JobEventBus
-    public let images: ImageStore
+    public let presenter: ResultPresenter
     public let limits: ParameterLimits
     public let metrics: EaselMetrics
-    let wakeUp: WakeSignal
-    let cancellations: CancellationRegistry
+    let dispatch: DispatchSignal
 
     public init(
-        store: any JobStore, events: JobEventBus, images: ImageStore, limits: ParameterLimits = ParameterLimits(),
-        metrics: EaselMetrics = .none, wakeUp: WakeSignal, cancellations: CancellationRegistry
+        store: any JobStore, events: JobEventBus, presenter: ResultPresenter, limits: ParameterLimits = ParameterLimits(),
+        metrics: EaselMetrics = .none, dispatch: DispatchSignal
     ) {
         self.store = store
         self.events = events
-        self.images = images
+        self.presenter = presenter
         self.limits = limits
         self.metrics = metrics
-        self.wakeUp = wakeUp
-        self.cancellations = cancellations
+        self.dispatch = dispatch
     }
+
+    var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics) }
 
     /// Queues a job; it runs when a backend is free.
     public func submit(_ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0) async throws -> Job {
@@ -47,43 +48,22 @@ public struct GenerationService: Sendable {
         let job = Job(parameters: parameters, returnFormat: returnFormat, priority: priority)
         try await store.insert(job)
         metrics.jobsSubmitted.increment()
-        metrics.queueDepth.increment()
         events.publish(.started(parameters), for: job.id)
-        wakeUp.signal()
+        dispatch.jobsArrived()
         return job
     }
 
     public func cancel(_ id: JobID) async throws -> CancelOutcome {
-        if let job = try await store.cancelQueued(id, at: Date()) {
-            metrics.queueDepth.decrement()
-            metrics.jobsCancelled.increment()
-            let progress = JobProgressState(status: .cancelled, fraction: 0, errorMessage: "Cancelled before it started")
-            events.publish(.progress(progress), for: id)
-            events.publish(.completed(completion(for: job)), for: id)
+        if try await finisher.end(id, from: .queued, with: .cancelled("Cancelled before it started"), progress: nil) != nil {
             return .cancelled
         }
+        if try await store.requestCancel(id, at: Date()) != nil { return .cancelling }
         guard let job = try await store.job(id) else { return .notFound }
-        guard job.status == .processing else { return .notCancellable(job.status) }
-        cancellations.requestCancel(of: id)
-        if try await store.job(id)?.status.isTerminal != false {
-            cancellations.withdraw(id)
-        }
-        return .cancelling
+        return .notCancellable(job.status)
     }
 
     /// The `generation_complete` view of a finished job, with images in its return format.
-    public func completion(for job: Job) -> JobCompletion {
-        let images = (job.result?.images ?? []).enumerated().compactMap { index, image -> String? in
-            switch job.returnFormat {
-            case .url: return ImageRoutes.url(of: job.id, index: index)
-            case .filePath: return self.images.path(of: image)
-            case .base64: return try? self.images.data(of: image).base64EncodedString()
-            }
-        }
-        return JobCompletion(
-            status: job.status, images: images, errorMessage: job.error,
-            totalDuration: job.duration, generationInfo: job.result?.generationInfo)
-    }
+    public func completion(for job: Job) -> JobCompletion { presenter.completion(for: job) }
 
     /// The events that bring a new subscriber up to date with a job, or nil when there is no such job.
     /// Jobs whose history this process no longer holds are rebuilt from the store with `seq` 0.
@@ -113,12 +93,5 @@ public struct GenerationService: Sendable {
             }
         }
         throw CancellationError()
-    }
-}
-
-/// Easel's routes for job images, shared by the REST API and the `url` return format.
-public enum ImageRoutes {
-    public static func url(of jobID: JobID, index: Int) -> String {
-        "/api/v1/generation/results/\(jobID.rawValue)/images/\(index)"
     }
 }

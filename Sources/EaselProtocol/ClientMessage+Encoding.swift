@@ -1,6 +1,6 @@
+import DynamicJSON
 import EaselCore
 import Foundation
-import SDNext
 
 extension ClientMessage {
     /// The text frame a client sends for this message: the inverse of `parse`, so Easel's own clients speak the

@@ -1,6 +1,6 @@
+import DynamicJSON
 import EaselCore
 import Foundation
-import SDNext
 
 /// Which jobs a subscribe or unsubscribe names: `null` or an absent key means every job, as in the origin.
 public enum JobSelection: Sendable, Equatable {

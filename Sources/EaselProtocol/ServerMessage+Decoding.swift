@@ -1,6 +1,6 @@
+import DynamicJSON
 import EaselCore
 import Foundation
-import SDNext
 
 extension ServerMessage {
     /// Reads one frame the server sent back into the type it was written from, so clients (the `easel` CLI,
@@ -59,7 +59,7 @@ extension ServerMessage {
             let complete = try payload(CompleteData.self)
             return event(complete.jobID, complete.seq, .completed(JobCompletion(
                 status: JobStatus(normalizing: complete.status), images: complete.images ?? [],
-                errorMessage: complete.errorMessage, totalDuration: complete.totalDuration,
+                errorMessage: complete.errorMessage, errorCode: complete.errorCode, totalDuration: complete.totalDuration,
                 generationInfo: complete.generationInfo)))
         default:
             throw ProtocolError(.unknownType, "Unknown server message type \"\(type)\"", requestType: type)
@@ -128,10 +128,12 @@ private struct CompleteData: Decodable {
     let status: String
     let images: [String]?
     let errorMessage: String?
+    let errorCode: String?
     let totalDuration: Double?
     let generationInfo: JSONValue?
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", seq, status, images, errorMessage = "error_message", totalDuration = "total_duration"
+        case jobID = "job_id", seq, status, images, errorMessage = "error_message", errorCode = "error_code"
+        case totalDuration = "total_duration"
         case generationInfo = "generation_info"
     }
 }

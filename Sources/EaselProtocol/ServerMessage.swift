@@ -1,6 +1,6 @@
+import DynamicJSON
 import EaselCore
 import Foundation
-import SDNext
 
 /// Every message the server sends on the progress socket. The envelope `{type, timestamp, data}` and the data keys
 /// are the origin system's, so its clients work unchanged; every key is present, `null` when it has no value.
@@ -114,6 +114,7 @@ private struct MessageData: Encodable {
             try data.encode(completion.status.rawValue, forKey: Key("status"))
             try data.encode(completion.images.isEmpty ? nil : completion.images, forKey: Key("images"))
             try data.encode(completion.errorMessage, forKey: Key("error_message"))
+            try data.encode(completion.errorCode, forKey: Key("error_code"))
             try data.encode(completion.totalDuration.map { ($0 * 1000).rounded() / 1000 }, forKey: Key("total_duration"))
             try data.encode(completion.generationInfo, forKey: Key("generation_info"))
         }

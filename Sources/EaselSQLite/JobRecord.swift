@@ -18,6 +18,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var attempts: Int
     var backend: String?
     var error: String?
+    var errorCode: String?
+    var cancelRequestedAt: Date?
     var result: String?
 
     enum CodingKeys: String, CodingKey {
@@ -27,10 +29,13 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
-        case attempts, backend, error, result
+        case attempts, backend, error
+        case errorCode = "error_code"
+        case cancelRequestedAt = "cancel_requested_at"
+        case result
     }
 
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
@@ -48,7 +53,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         finishedAt = job.finishedAt
         attempts = job.attempts
         backend = job.backend
-        error = job.error
+        error = job.failure?.message
+        errorCode = job.failure?.code.rawValue
+        cancelRequestedAt = job.cancelRequestedAt
         result = try job.result.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
     }
 
@@ -65,34 +72,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             finishedAt: finishedAt,
             attempts: attempts,
             backend: backend,
-            error: error,
+            failure: error.map { JobFailure(errorCode.map(JobFailure.Code.init(rawValue:)) ?? .internalError, $0) },
+            cancelRequestedAt: cancelRequestedAt,
             result: try result.map { try decoder.decode(JobResult.self, from: Data($0.utf8)) }
         )
-    }
-}
-
-extension JobRecord {
-    /// Append-only schema history; never edit a migration that has shipped.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: job table") { db in
-            try db.create(table: "job") { table in
-                table.column("id", .text).primaryKey()
-                table.column("prompt", .text).notNull()
-                table.column("params", .text).notNull()
-                table.column("return_format", .text).notNull()
-                table.column("status", .text).notNull()
-                table.column("priority", .integer).notNull().defaults(to: 0)
-                table.column("created_at", .datetime).notNull()
-                table.column("started_at", .datetime)
-                table.column("finished_at", .datetime)
-                table.column("attempts", .integer).notNull().defaults(to: 0)
-                table.column("backend", .text)
-                table.column("error", .text)
-                table.column("result", .text)
-            }
-            try db.create(index: "job_queue", on: "job", columns: ["status", "priority", "created_at"])
-        }
-        return migrator
     }
 }

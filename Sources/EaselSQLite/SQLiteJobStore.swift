@@ -3,9 +3,10 @@ import Foundation
 import GRDB
 
 /// The embedded default store: one SQLite file in WAL mode, so readers (the REST API) never wait on the
-/// writer (the workers). Each state change is one conditional UPDATE inside a write transaction.
+/// writer (the workers). Each state change is one conditional UPDATE inside a write transaction, and every query
+/// is answered from an index (`JobRecord.migrator` says which), so its cost does not grow with the queue.
 public struct SQLiteJobStore: JobStore {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -26,10 +27,7 @@ public struct SQLiteJobStore: JobStore {
 
     public func claimNext(backend: String, at date: Date) async throws -> Job? {
         try await database.write { db -> JobRecord? in
-            guard var record = try JobRecord.fetchOne(db, sql: """
-                SELECT * FROM job WHERE status = ? ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
-                """, arguments: [JobStatus.queued.rawValue])
-            else { return nil }
+            guard var record = try JobRecord.fetchOne(db, sql: Queries.claim) else { return nil }
             record.status = JobStatus.processing.rawValue
             record.startedAt = date
             record.attempts += 1
@@ -39,29 +37,30 @@ public struct SQLiteJobStore: JobStore {
         }?.job()
     }
 
-    public func finish(_ id: JobID, status: JobStatus, result: JobResult?, error: String?, at date: Date) async throws -> Job? {
-        let resultText = try result.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+    public func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job? {
+        let resultText = try outcome.result.map { String(decoding: try JobRecord.encoder.encode($0), as: UTF8.self) }
         return try await database.write { db -> JobRecord? in
-            guard var record = try JobRecord.fetchOne(db, key: id.rawValue),
-                  record.status == JobStatus.processing.rawValue
+            guard var record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == status.rawValue
             else { return nil }
-            record.status = status.rawValue
+            record.status = outcome.status.rawValue
             record.result = resultText
-            record.error = error
+            record.error = outcome.failure?.message
+            record.errorCode = outcome.failure?.code.rawValue
             record.finishedAt = date
             try record.update(db)
             return record
         }?.job()
     }
 
-    public func cancelQueued(_ id: JobID, at date: Date) async throws -> Job? {
+    public func requestCancel(_ id: JobID, at date: Date) async throws -> Job? {
         try await database.write { db -> JobRecord? in
             guard var record = try JobRecord.fetchOne(db, key: id.rawValue),
-                  record.status == JobStatus.queued.rawValue
+                  record.status == JobStatus.processing.rawValue
             else { return nil }
-            record.status = JobStatus.cancelled.rawValue
-            record.finishedAt = date
-            try record.update(db)
+            if record.cancelRequestedAt == nil {
+                record.cancelRequestedAt = date
+                try record.update(db)
+            }
             return record
         }?.job()
     }
@@ -77,24 +76,19 @@ public struct SQLiteJobStore: JobStore {
 
     public func count(of status: JobStatus) async throws -> Int {
         try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE status = ?", arguments: [status.rawValue]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT n FROM job_count WHERE status = ?", arguments: [status.rawValue]) ?? 0
         }
     }
 
     public func activeJobs(limit: Int) async throws -> [Job] {
         try await database.read { db in
-            try JobRecord.fetchAll(db, sql: """
-                SELECT * FROM job WHERE status IN (?, ?)
-                ORDER BY COALESCE(started_at, created_at) DESC, created_at DESC LIMIT ?
-                """, arguments: [JobStatus.queued.rawValue, JobStatus.processing.rawValue, limit])
+            try JobRecord.fetchAll(db, sql: Queries.active, arguments: [limit])
         }.map { try $0.job() }
     }
 
     public func completedJobs(limit: Int, offset: Int) async throws -> [Job] {
         try await database.read { db in
-            try JobRecord.fetchAll(db, sql: """
-                SELECT * FROM job WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?
-                """, arguments: [JobStatus.completed.rawValue, limit, offset])
+            try JobRecord.fetchAll(db, sql: Queries.completed, arguments: [limit, offset])
         }.map { try $0.job() }
     }
 
@@ -110,8 +104,7 @@ public struct SQLiteJobStore: JobStore {
 
     public func recoverInterrupted(maxAttempts: Int, at date: Date) async throws -> (requeued: [JobID], failed: [JobID]) {
         try await database.write { db in
-            let stranded = try JobRecord.fetchAll(
-                db, sql: "SELECT * FROM job WHERE status = ?", arguments: [JobStatus.processing.rawValue])
+            let stranded = try JobRecord.fetchAll(db, sql: Queries.processing)
             var requeued: [JobID] = []
             var failed: [JobID] = []
             for var record in stranded {
@@ -122,6 +115,7 @@ public struct SQLiteJobStore: JobStore {
                 } else {
                     record.status = JobStatus.failed.rawValue
                     record.error = "Server stopped while the job was running (attempt \(record.attempts) of \(maxAttempts))"
+                    record.errorCode = JobFailure.Code.serverStopped.rawValue
                     record.finishedAt = date
                     failed.append(JobID(rawValue: record.id))
                 }

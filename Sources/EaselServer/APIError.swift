@@ -1,3 +1,4 @@
+import DynamicJSON
 import EaselCore
 import Foundation
 import Hummingbird

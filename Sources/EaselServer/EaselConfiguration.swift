@@ -3,7 +3,6 @@ import EaselGeneration
 import EaselRealtime
 import Foundation
 import Logging
-import SDNextEmulator
 
 /// Everything `easel serve` can be told, with the defaults a first run needs.
 public struct EaselConfiguration: Sendable {
@@ -13,10 +12,6 @@ public struct EaselConfiguration: Sendable {
     public var port = 8000
     /// SD.Next servers to run jobs on, each `http(s)://[user:pass@]host:port`. Default none.
     public var backendURLs: [String] = []
-    /// How many emulated SD.Next backends to start in-process (the demo default when no URL is given). Default 0.
-    public var emulatorCount = 0
-    /// Settings for those emulators; their port is always chosen by the system.
-    public var emulator = EmulatorConfiguration(port: 0)
     /// Folder for the database (unless `databasePath` says otherwise) and the images. Default `./easel-data`.
     public var dataDirectory = "./easel-data"
     /// SQLite file; nil means `<dataDirectory>/easel.sqlite`.

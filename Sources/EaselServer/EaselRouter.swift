@@ -27,6 +27,8 @@ enum EaselRouter {
         router.get("/") { _, _ in try testClientPage() }
         router.get("/metrics") { _, _ in
             var text: [UInt8] = []
+            // The store owns the queue's length; the gauge is read from it at each scrape.
+            service.metrics.queueDepth.set(try await service.store.count(of: .queued))
             BackendMetrics.update(backends, in: metrics)
             metrics.emit(into: &text)
             return Response(

@@ -1,3 +1,4 @@
+import DynamicJSON
 import EaselCore
 import EaselGeneration
 import EaselProtocol
@@ -32,6 +33,7 @@ struct JobViews {
             "images": completion.images.isEmpty ? .null : .array(completion.images.map(JSONValue.string)),
             "progress": .number(completion.status == .completed ? 1 : 0),
             "error_message": text(completion.errorMessage),
+            "error_code": text(completion.errorCode),
             "generation_info": completion.generationInfo ?? .null,
         ])
     }
@@ -58,6 +60,7 @@ struct JobViews {
             "attempts": number(job.attempts),
             "backend_url": text(job.backend),
             "error": text(job.error),
+            "error_code": text(job.failure?.code.rawValue),
         ])
     }
 
@@ -80,6 +83,7 @@ struct JobViews {
             "eta_seconds": number(live?.etaSeconds),
             "message": text(live?.errorMessage),
             "error": text(job.error),
+            "error_code": text(job.failure?.code.rawValue),
             "params": params,
             "priority": number(job.priority),
             "attempts": number(job.attempts),

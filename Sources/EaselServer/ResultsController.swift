@@ -35,7 +35,7 @@ struct ResultsController<Context: RequestContext> {
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let id = try GenerationController<Context>.jobID(context)
         guard try await service.store.deleteFinished(id) != nil else { throw APIError.notFound("Result not found") }
-        try service.images.deleteImages(of: id)
+        try service.presenter.images.deleteImages(of: id)
         return Response(status: .noContent)
     }
 
@@ -45,7 +45,7 @@ struct ResultsController<Context: RequestContext> {
             throw APIError.notFound("Result not found")
         }
         guard let images = job.result?.images, images.indices.contains(index),
-              let data = try? service.images.data(of: images[index])
+              let data = try? service.presenter.images.data(of: images[index])
         else { throw APIError.notFound("Result asset is unavailable") }
         let stored = images[index]
         var headers: HTTPFields = [.contentType: stored.mimeType, .contentLength: "\(data.count)"]

@@ -1,3 +1,4 @@
+import DynamicJSON
 /// The body of `POST /sdapi/v1/control`, SD.Next's native ControlNet route.
 ///
 /// Not a txt2img variant: SD.Next has no `controlnet` alwayson script (A1111-style payloads get 422), and this

@@ -1,3 +1,4 @@
+import DynamicJSON
 import Foundation
 
 /// Pulls a human-readable reason out of an SD.Next (or A1111, or FastAPI) error body.

@@ -1,3 +1,4 @@
+import DynamicJSON
 import Foundation
 
 /// The parsed `info` of a generation response: the resolved seeds and the A1111-style infotexts.

@@ -1,3 +1,4 @@
+import DynamicJSON
 /// One answer of `POST /internal/progress`, the route SD.Next's own UI polls.
 ///
 /// Useful mainly for live previews (`livePreview` is a `data:` URI). Its numbers are per stage like

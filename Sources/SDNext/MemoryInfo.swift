@@ -1,3 +1,4 @@
+import DynamicJSON
 /// `GET /sdapi/v1/memory`: RAM and GPU memory, in bytes.
 public struct MemoryInfo: Sendable, Decodable, Equatable {
     /// Free, used and total bytes of one memory pool.

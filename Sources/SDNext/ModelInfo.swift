@@ -1,3 +1,4 @@
+import DynamicJSON
 /// One entry of `GET /sdapi/v1/sd-models`.
 public struct ModelInfo: Sendable, Decodable, Equatable {
     /// `"name [hash]"`: the value to send as `sd_model_checkpoint`.

@@ -1,3 +1,4 @@
+import DynamicJSON
 /// One answer of `GET /sdapi/v1/progress`: the state of whatever *stage* holds SD.Next's lock right now.
 ///
 /// Since SD.Next 2025-09-15 every processing stage (`API-TXT`, `Process`, `Base`, `Inference`, `VAE Decode`, ...)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DynamicJSON
 import Foundation
 import Logging
 import NIOCore

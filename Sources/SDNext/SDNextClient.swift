@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DynamicJSON
 import Logging
 
 /// A typed client for one SD.Next server.

@@ -1,3 +1,4 @@
+import DynamicJSON
 /// One answer of `GET /sdapi/v1/status` (SD.Next only).
 ///
 /// `status` is sticky: after an interrupt it keeps reading `"interrupted"` until the next job starts, and

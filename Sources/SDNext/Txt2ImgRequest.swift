@@ -1,3 +1,4 @@
+import DynamicJSON
 /// The body of `POST /sdapi/v1/txt2img`.
 ///
 /// Every field is optional and nil fields are left out of the JSON, so SD.Next applies its own default

@@ -1,3 +1,4 @@
+import DynamicJSON
 /// `GET /sdapi/v1/version`. Only SD.Next has this route (A1111 answers 404), so it tells the two apart.
 public struct VersionInfo: Sendable, Decodable, Equatable {
     /// `"sd.next"` on SD.Next.

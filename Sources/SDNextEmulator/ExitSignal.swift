@@ -17,7 +17,7 @@ struct ExitSignal: Sendable {
     }
 }
 
-/// Thrown by `SDNextEmulator.run()` after the `exitProcess` fault stopped the server.
+/// Thrown by `EmulatorServer.run()` after the `exitProcess` fault stopped the server.
 public struct EmulatorExitError: Error, CustomStringConvertible {
     public var description: String { "sdnext-emulator stopped by the exitProcess fault" }
 }

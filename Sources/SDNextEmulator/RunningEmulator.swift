@@ -27,7 +27,7 @@ public func withSDNextEmulator<Result: Sendable>(
     _ body: (RunningEmulator) async throws -> Result
 ) async throws -> Result {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-    let emulator = SDNextEmulator(configuration: configuration, logger: logger) { port in
+    let emulator = EmulatorServer(configuration: configuration, logger: logger) { port in
         portContinuation.yield(port)
     }
     let services = ServiceGroup(configuration: .init(services: [emulator], logger: logger))
@@ -54,5 +54,22 @@ public func withSDNextEmulator<Result: Sendable>(
             try await group.next()
         } catch is EmulatorExitError {}
         return result
+    }
+}
+
+/// `withSDNextEmulator` for `count` emulators at once (none when `count` is 0), each logging with its number.
+public func withSDNextEmulators<Result: Sendable>(
+    count: Int,
+    configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
+    logger: Logger = Logger(label: "sdnext-emulator"),
+    _ body: ([RunningEmulator]) async throws -> Result
+) async throws -> Result {
+    guard count > 0 else { return try await body([]) }
+    var numbered = logger
+    numbered[metadataKey: "emulator"] = "\(count)"
+    return try await withSDNextEmulator(configuration: configuration, logger: numbered) { last in
+        try await withSDNextEmulators(count: count - 1, configuration: configuration, logger: logger) { others in
+            try await body(others + [last])
+        }
     }
 }

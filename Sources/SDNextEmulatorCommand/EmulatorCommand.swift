@@ -31,7 +31,7 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger()
-        let emulator = SDNextEmulator(configuration: try makeConfiguration(), logger: logger) { port in
+        let emulator = EmulatorServer(configuration: try makeConfiguration(), logger: logger) { port in
             logger.info("SD.Next emulator listening", metadata: ["port": "\(port)"])
         }
         let group = ServiceGroup(

@@ -1,77 +1,72 @@
 import EaselCore
 import EaselSQLite
+import EaselTesting
 import Foundation
+import GRDB
 import Testing
 
-/// The store against a real SQLite file in a temporary folder.
+/// The SQLite store against real files in a temporary folder: the conformance suite, then what only SQLite has.
 @Suite struct SQLiteJobStoreTests {
     let folder: URL
-    let store: SQLiteJobStore
+    var path: String { folder.appendingPathComponent("jobs.sqlite").path }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try SQLiteJobStore(path: folder.appendingPathComponent("jobs.sqlite").path)
     }
 
-    private func job(_ prompt: String, priority: Int = 0, at seconds: Double) -> Job {
-        Job(parameters: GenerationParameters(prompt: prompt), priority: priority, createdAt: Date(timeIntervalSince1970: seconds))
-    }
-
-    @Test func claimsHighestPriorityThenOldest() async throws {
-        try await store.insert(job("old", at: 1))
-        try await store.insert(job("new", at: 2))
-        try await store.insert(job("urgent", priority: 5, at: 3))
-        var order: [String] = []
-        while let claimed = try await store.claimNext(backend: "b", at: Date()) {
-            #expect(claimed.status == .processing && claimed.attempts == 1 && claimed.backend == "b")
-            order.append(claimed.parameters.prompt)
-        }
-        #expect(order == ["urgent", "old", "new"])
-    }
-
-    @Test func transitionsOnlyFromTheExpectedState() async throws {
-        let queued = job("a", at: 1)
-        try await store.insert(queued)
-        #expect(try await store.finish(queued.id, status: .completed, result: nil, error: nil, at: Date()) == nil)
-        let claimed = try #require(try await store.claimNext(backend: "b", at: Date()))
-        #expect(try await store.cancelQueued(claimed.id, at: Date()) == nil)
-        let result = JobResult(images: [StoredImage(fileName: "x/0.jpg", mimeType: "image/jpeg", byteCount: 3)],
-                               generationInfo: .object(["seed": .number(7)]))
-        let finished = try #require(try await store.finish(claimed.id, status: .completed, result: result, error: nil, at: Date()))
-        #expect(finished.status == .completed && finished.result == result && finished.finishedAt != nil)
-        #expect(try await store.finish(claimed.id, status: .failed, result: nil, error: "late", at: Date()) == nil)
-        #expect(try await store.completedJobs(limit: 10, offset: 0).map(\.id) == [claimed.id])
-        #expect(try await store.deleteFinished(claimed.id)?.id == claimed.id)
-        #expect(try await store.job(claimed.id) == nil)
-    }
-
-    @Test func cancelsOnlyQueuedJobs() async throws {
-        let queued = job("a", at: 1)
-        try await store.insert(queued)
-        let cancelled = try #require(try await store.cancelQueued(queued.id, at: Date()))
-        #expect(cancelled.status == .cancelled)
-        #expect(try await store.claimNext(backend: "b", at: Date()) == nil)
-        #expect(try await store.activeJobs(limit: 10).isEmpty)
-    }
-
-    @Test func recoveryRequeuesOnceThenFails() async throws {
-        try await store.insert(job("a", at: 1))
-        let first = try #require(try await store.claimNext(backend: "b", at: Date()))
-        let recovered = try await store.recoverInterrupted(maxAttempts: 2, at: Date())
-        #expect(recovered.requeued == [first.id] && recovered.failed.isEmpty)
-        let second = try #require(try await store.claimNext(backend: "b", at: Date()))
-        #expect(second.id == first.id && second.attempts == 2)
-        let again = try await store.recoverInterrupted(maxAttempts: 2, at: Date())
-        #expect(again.failed == [first.id])
-        let failed = try #require(try await store.job(first.id))
-        #expect(failed.status == .failed && failed.error?.contains("Server stopped") == true)
+    @Test(arguments: JobStoreConformance.checks)
+    func conforms(_ check: JobStoreConformance.Check) async throws {
+        try await check.run(try SQLiteJobStore(path: path))
     }
 
     @Test func reopeningTheFileKeepsTheQueue() async throws {
-        let queued = job("persist", at: 1)
-        try await store.insert(queued)
-        let reopened = try SQLiteJobStore(path: folder.appendingPathComponent("jobs.sqlite").path)
+        let queued = Job(parameters: GenerationParameters(prompt: "persist"), createdAt: Date(timeIntervalSince1970: 1))
+        try await SQLiteJobStore(path: path).insert(queued)
+        let reopened = try SQLiteJobStore(path: path)
         #expect(try await reopened.job(queued.id) == queued)
+        #expect(try await reopened.count(of: .queued) == 1)
+    }
+
+    /// Every list query reads an index in order: no temporary B-tree sorts the queue and no query scans the table.
+    @Test func everyQueryIsServedByAnIndex() async throws {
+        let plans = try await SQLiteJobStore(path: path).queryPlans()
+        #expect(Set(plans.keys) == ["claim", "active", "completed", "processing"])
+        for (name, details) in plans {
+            #expect(!details.isEmpty)
+            for detail in details {
+                #expect(!detail.contains("TEMP B-TREE"), "\(name): \(detail)")
+                #expect(detail.hasPrefix("SEARCH") || detail.contains("USING INDEX"), "\(name): \(detail)")
+            }
+        }
+        #expect(plans["active"]?.joined().contains("job_active") == true)
+        #expect(plans["claim"]?.joined().contains("job_claim") == true)
+    }
+
+    /// A database written by the first schema keeps its jobs, gets codes for its failures and counts its queue.
+    @Test func migratingAVersionOneDatabaseKeepsItsJobs() async throws {
+        let database = try DatabaseQueue(path: path)
+        try await database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('v1: job table');
+                CREATE TABLE job (id TEXT PRIMARY KEY, prompt TEXT NOT NULL, params TEXT NOT NULL,
+                    return_format TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL, started_at DATETIME, finished_at DATETIME,
+                    attempts INTEGER NOT NULL DEFAULT 0, backend TEXT, error TEXT, result TEXT);
+                CREATE INDEX job_queue ON job(status, priority, created_at);
+                INSERT INTO job (id, prompt, params, return_format, status, created_at) VALUES
+                    ('q', 'a', '{"prompt":"a"}', 'url', 'queued', '2026-01-01 00:00:00.000');
+                INSERT INTO job (id, prompt, params, return_format, status, created_at, error) VALUES
+                    ('f', 'b', '{"prompt":"b"}', 'url', 'failed', '2026-01-01 00:00:01.000',
+                     'Server stopped while the job was running (attempt 2 of 2)');
+                """)
+        }
+        try database.close()
+        let store = try SQLiteJobStore(path: path)
+        #expect(try await store.count(of: .queued) == 1)
+        #expect(try await store.count(of: .failed) == 1)
+        #expect(try await store.job(JobID(rawValue: "f"))?.failure?.code == .serverStopped)
+        #expect(try await store.claimNext(backend: "b", at: Date())?.id == JobID(rawValue: "q"))
     }
 }

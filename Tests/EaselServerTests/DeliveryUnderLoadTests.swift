@@ -1,3 +1,4 @@
+import EaselTesting
 import Synchronization
 import Foundation
 import HummingbirdWSClient

@@ -1,3 +1,5 @@
+import DynamicJSON
+import EaselTesting
 import Foundation
 import Synchronization
 import SDNext

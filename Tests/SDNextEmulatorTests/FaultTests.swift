@@ -101,7 +101,7 @@ import Testing
         var logger = Logger(label: "sdnext-emulator-test")
         logger.logLevel = .critical
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let emulator = SDNextEmulator(configuration: testConfiguration(), logger: logger) { portContinuation.yield($0) }
+        let emulator = EmulatorServer(configuration: testConfiguration(), logger: logger) { portContinuation.yield($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await emulator.run() }
             var iterator = ports.makeAsyncIterator()

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CImageCodec
+import EaselTesting
 import Foundation
 import Logging
 import NIOCore
@@ -94,22 +95,6 @@ func testConfiguration(
         port: 0, credentials: credentials, stepDuration: .milliseconds(stepMilliseconds), stageGap: .milliseconds(2),
         modelLoadDuration: .milliseconds(20), samplesFormat: samplesFormat, rateLimitPerMinute: rateLimit)
 }
-
-/// Polls `condition` every 5 ms until it holds, failing after `timeout`.
-func waitUntil(
-    _ what: String, timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    Issue.record("timed out waiting for \(what)", sourceLocation: sourceLocation)
-    throw WaitTimeout()
-}
-
-struct WaitTimeout: Error {}
 
 /// Decoded pixel size of base64 image data, via the same C codec the emulator uses.
 func decodedSize(ofBase64 text: String) -> (format: String, width: Int, height: Int)? {

@@ -1,3 +1,4 @@
+import EaselTesting
 import SDNext
 import SDNextEmulator
 import Testing

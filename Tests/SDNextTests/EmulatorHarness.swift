@@ -44,16 +44,6 @@ let quietEmulatorLogger: Logger = {
     return logger
 }()
 
-/// Polls `condition` every 10 ms until it holds, `timeout` passes or the task is cancelled; returns whether it held.
-func eventually(within timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline, !Task.isCancelled {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return try await condition()
-}
-
 /// Small images keep the emulator's encoding cheap.
 func smallTxt2Img(steps: Int, nIter: Int = 1, seed: Int = 1234) -> Txt2ImgRequest {
     Txt2ImgRequest(prompt: "a red fox", steps: steps, width: 64, height: 64, seed: seed, nIter: nIter)

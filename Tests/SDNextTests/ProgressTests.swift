@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EaselTesting
 import Foundation
 import SDNext
 import SDNextEmulator

@@ -1,4 +1,5 @@
 import EaselServer
+import EaselTesting
 import Foundation
 
 /// Runs a hub beside `body` so the test can stop it part-way (to watch clients notice a stopped server) and

@@ -1,3 +1,4 @@
+import EaselTesting
 import Foundation
 
 /// A program a test runs (the `easel` binary, python3), with its output captured in files the test polls.

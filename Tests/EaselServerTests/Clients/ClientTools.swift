@@ -1,3 +1,4 @@
+import EaselTesting
 import Foundation
 
 /// Where the client tests find what they run, and whether the optional tools are installed. Tests that need

@@ -1,5 +1,6 @@
 import EaselClient
 import EaselCore
+import EaselTesting
 import Foundation
 import SDNextEmulator
 import Testing

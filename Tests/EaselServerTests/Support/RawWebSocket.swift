@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import EaselTesting
 import Glibc
 #endif
 import Foundation

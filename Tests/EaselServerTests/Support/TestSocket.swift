@@ -1,4 +1,6 @@
+import DynamicJSON
 import EaselProtocol
+import EaselTesting
 import Foundation
 import HummingbirdWSClient
 import Logging

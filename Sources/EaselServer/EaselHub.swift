@@ -9,12 +9,11 @@ import HummingbirdCore
 import Logging
 import Prometheus
 import SDNext
-import SDNextEmulator
 import ServiceLifecycle
 
-/// The whole hub as one service: in-process emulators (if asked for), the job store, the delivery worker, the
-/// WebSocket service and the HTTP server. `run()` returns after a graceful shutdown with nothing left running.
-public struct EaselServer: Service {
+/// The whole hub as one service: the job store, the delivery worker, the WebSocket service and the HTTP server,
+/// over the SD.Next backends it is given. `run()` returns after a graceful shutdown with nothing left running.
+public struct EaselHub: Service {
     let configuration: EaselConfiguration
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
@@ -28,30 +27,7 @@ public struct EaselServer: Service {
 
     public func run() async throws {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        try await withThrowingTaskGroup(of: Void.self) { emulators in
-            let ports = AsyncStream.makeStream(of: Int.self)
-            for index in 0..<configuration.emulatorCount {
-                let emulator = SDNextEmulator(
-                    configuration: configuration.emulator, logger: logger.with("emulator", "\(index + 1)"),
-                    onListening: { ports.continuation.yield($0) })
-                emulators.addTask {
-                    defer { ports.continuation.finish() }
-                    try await emulator.run()
-                }
-            }
-            var urls = configuration.backendURLs
-            var iterator = ports.stream.makeAsyncIterator()
-            for _ in 0..<configuration.emulatorCount {
-                guard let port = await iterator.next() else { break }
-                urls.append("http://127.0.0.1:\(port)")
-            }
-            guard urls.count == configuration.backendURLs.count + configuration.emulatorCount else {
-                try await emulators.next()
-                throw EmulatorStartFailure()
-            }
-            try await runHub(backendURLs: urls)
-            emulators.cancelAll()
-        }
+        try await runHub(backendURLs: configuration.backendURLs)
     }
 
     private func runHub(backendURLs: [String]) async throws {
@@ -73,10 +49,11 @@ public struct EaselServer: Service {
     private func runServices(store: SQLiteJobStore, backends: [Backend]) async throws {
         let registry = PrometheusCollectorRegistry()
         let metrics = EaselMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        metrics.queueDepth.set(try await store.count(of: .queued))
+        let presenter = ResultPresenter(
+            images: try ImageStore(directory: configuration.imageDirectory), imageURL: ImageRoutes.url(of:index:))
         let service = GenerationService(
-            store: store, events: JobEventBus(), images: try ImageStore(directory: configuration.imageDirectory),
-            limits: configuration.limits, metrics: metrics, wakeUp: WakeSignal(), cancellations: CancellationRegistry())
+            store: store, events: JobEventBus(), presenter: presenter, limits: configuration.limits, metrics: metrics,
+            dispatch: DispatchSignal(loops: backends.count))
         let webSocket = WebSocketService(
             bus: service.events, manager: ConnectionManager(configuration: configuration.realtime, metrics: metrics),
             snapshots: { await service.snapshot(of: $0) }, logger: logger)
@@ -109,7 +86,3 @@ public struct EaselServer: Service {
     }
 }
 
-/// An in-process emulated backend stopped before it listened (its port was taken, for example).
-struct EmulatorStartFailure: Error, CustomStringConvertible {
-    var description: String { "an emulated SD.Next backend stopped before it started listening" }
-}

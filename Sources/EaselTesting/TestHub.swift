@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import DynamicJSON
+import DynamicJSON
 import EaselServer
 import Foundation
 import Logging
@@ -9,21 +11,21 @@ import SDNextEmulator
 import ServiceLifecycle
 
 /// A running Easel server for one test, on an ephemeral port, over its own data folder.
-struct TestHub: Sendable {
-    let port: Int
-    let dataDirectory: URL
+public struct TestHub: Sendable {
+    public let port: Int
+    public let dataDirectory: URL
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var socketURL: String { "ws://127.0.0.1:\(port)/api/v1/ws/progress" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var socketURL: String { "ws://127.0.0.1:\(port)/api/v1/ws/progress" }
 
     /// Sends a request and decodes the JSON answer (`.null` for an empty body).
-    func request(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: Int, body: JSONValue) {
+    public func request(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: Int, body: JSONValue) {
         let (status, data) = try await raw(method, path, json: json)
         let body = data.isEmpty ? JSONValue.null : try JSONDecoder().decode(JSONValue.self, from: data)
         return (status, body)
     }
 
-    func raw(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: Int, data: Data) {
+    public func raw(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: Int, data: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let json {
@@ -36,41 +38,32 @@ struct TestHub: Sendable {
     }
 
     /// Queues a job and returns its id.
-    func queue(_ parameters: String, query: String = "") async throws -> String {
+    public func queue(_ parameters: String, query: String = "") async throws -> String {
         let (status, body) = try await request(.POST, "/api/v1/generation/queue-generation\(query)", json: parameters)
         guard status == 200, let id = body["delivery_id"]?.string else { throw TestFailure("queue failed: \(status) \(body)") }
         return id
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Fast emulator settings for tests: short steps and no rate limit (tests poll faster than SD.Next allows).
-func testEmulatorConfiguration(stepMilliseconds: Int = 10) -> EmulatorConfiguration {
+public func testEmulatorConfiguration(stepMilliseconds: Int = 10) -> EmulatorConfiguration {
     EmulatorConfiguration(port: 0, stepDuration: .milliseconds(stepMilliseconds), stageGap: .milliseconds(2),
                           modelLoadDuration: .milliseconds(20), rateLimitPerMinute: nil)
 }
 
 /// Starts `count` emulators, runs `body`, stops them.
 @discardableResult
-func withEmulators<Result: Sendable>(
+public func withEmulators<Result: Sendable>(
     count: Int, stepMilliseconds: Int = 10, _ body: ([RunningEmulator]) async throws -> Result
 ) async throws -> Result {
-    guard count > 0 else { return try await body([]) }
-    return try await withSDNextEmulator(configuration: testEmulatorConfiguration(stepMilliseconds: stepMilliseconds),
-                                        logger: Logger(label: "test-emulator")) { first in
-        try await withEmulators(count: count - 1, stepMilliseconds: stepMilliseconds) { rest in
-            try await body([first] + rest)
-        }
-    }
+    try await withSDNextEmulators(
+        count: count, configuration: testEmulatorConfiguration(stepMilliseconds: stepMilliseconds),
+        logger: Logger(label: "test-emulator"), body)
 }
 
 /// Starts Easel on the given backends, runs `body`, then stops it; nothing is left running.
 @discardableResult
-func withHub<Result: Sendable>(
+public func withHub<Result: Sendable>(
     backends: [String],
     dataDirectory: URL? = nil,
     configure: (inout EaselConfiguration) -> Void = { _ in },
@@ -88,7 +81,7 @@ func withHub<Result: Sendable>(
     var logger = Logger(label: "test-hub")
     logger.logLevel = .warning
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-    let server = EaselServer(configuration: configuration, logger: logger) { portContinuation.yield($0) }
+    let server = EaselHub(configuration: configuration, logger: logger) { portContinuation.yield($0) }
     let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
@@ -110,32 +103,4 @@ func withHub<Result: Sendable>(
             throw error
         }
     }
-}
-
-/// Re-checks `condition` until it holds or `seconds` pass: for state that other tasks change (a health check).
-func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return false
-}
-
-extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let fields) = self { return fields[key] }
-        return nil
-    }
-
-    subscript(index: Int) -> JSONValue? {
-        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
-        return nil
-    }
-
-    var string: String? { if case .string(let value) = self { value } else { nil } }
-    var double: Double? { if case .number(let value) = self { value } else { nil } }
-    var int: Int? { double.map { Int($0) } }
-    var array: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
-    var isNull: Bool { self == .null }
 }

@@ -7,7 +7,7 @@ import ServiceLifecycle
 ///
 /// Easel's demos, end-to-end tests and benchmarks talk to it, and its faults let tests reproduce
 /// SD.Next's failure modes on demand. Run it as a `Service` or through `withSDNextEmulator`.
-public struct SDNextEmulator: Service {
+public struct EmulatorServer: Service {
     public let configuration: EmulatorConfiguration
     public let controls: EmulatorControls
     private let logger: Logger
@@ -67,8 +67,8 @@ public struct SDNextEmulator: Service {
     }
 }
 
-extension SDNextEmulator: CustomStringConvertible {
+extension EmulatorServer: CustomStringConvertible {
     /// Short, and without the configuration: `ServiceGroup` logs its services, and the
     /// configuration holds the Basic-auth password.
-    public var description: String { "SDNextEmulator(\(configuration.host):\(configuration.port))" }
+    public var description: String { "EmulatorServer(\(configuration.host):\(configuration.port))" }
 }

@@ -1,0 +1,38 @@
+import EaselCore
+import Foundation
+import SDNext
+
+/// The one way a job leaves the queue or its backend: it writes the store, publishes the last `progress_update`
+/// (and, for an ending, the one `generation_complete`), and counts it. A new kind of ending is a new
+/// `JobOutcome`, handled here and nowhere else.
+struct JobFinisher: Sendable {
+    let store: any JobStore
+    let events: JobEventBus
+    let presenter: ResultPresenter
+    let metrics: EaselMetrics
+
+    /// Ends the job if it is still in `status`. `progress` is how far it got (nil: it never started).
+    /// Returns the stored job, or nil when it was no longer in `status` (someone else moved it).
+    func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, progress: JobProgress?) async throws -> Job? {
+        guard let ended = try await store.end(id, from: status, with: outcome, at: Date()) else { return nil }
+        let last = JobProgressState(
+            status: outcome.status, fraction: progress?.fraction ?? 0, currentStep: progress?.currentStep,
+            totalSteps: progress?.totalSteps, etaSeconds: outcome.status == .completed ? 0 : nil,
+            errorMessage: outcome.failure?.message)
+        events.publish(.progress(last), for: id)
+        events.publish(.completed(presenter.completion(for: ended)), for: id)
+        metrics.finished(outcome.status)?.increment()
+        if let duration = ended.duration { metrics.jobRun.recordSeconds(duration) }
+        return ended
+    }
+
+    /// Puts a processing job back in the queue (its backend went away, or Easel is stopping) and says why.
+    /// Returns false when the job was no longer processing.
+    func requeue(_ id: JobID, reason: String) async throws -> Bool {
+        guard try await store.requeue(id) else { return false }
+        metrics.jobsRequeued.increment()
+        let queued = JobProgressState(status: .queued, fraction: 0, errorMessage: "\(reason); the job was re-queued")
+        events.publish(.progress(queued), for: id)
+        return true
+    }
+}

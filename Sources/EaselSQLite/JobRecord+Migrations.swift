@@ -1,0 +1,73 @@
+import EaselCore
+import GRDB
+
+extension JobRecord {
+    /// Append-only schema history; never edit a migration that has shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: job table") { db in
+            try db.create(table: "job") { table in
+                table.column("id", .text).primaryKey()
+                table.column("prompt", .text).notNull()
+                table.column("params", .text).notNull()
+                table.column("return_format", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("priority", .integer).notNull().defaults(to: 0)
+                table.column("created_at", .datetime).notNull()
+                table.column("started_at", .datetime)
+                table.column("finished_at", .datetime)
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("backend", .text)
+                table.column("error", .text)
+                table.column("result", .text)
+            }
+            try db.create(index: "job_queue", on: "job", columns: ["status", "priority", "created_at"])
+        }
+        migrator.registerMigration("v2: failure codes, cancel requests, indexes for every query, status counts") { db in
+            try db.alter(table: "job") { table in
+                table.add(column: "error_code", .text)
+                table.add(column: "cancel_requested_at", .datetime)
+            }
+            try db.execute(sql: """
+                UPDATE job SET error_code = CASE
+                    WHEN status = 'cancelled' THEN 'cancelled'
+                    WHEN error LIKE 'Server stopped%' THEN 'server_stopped'
+                    ELSE 'internal_error' END
+                WHERE status IN ('failed', 'cancelled');
+                DROP INDEX job_queue;
+                -- The claim: queued jobs in priority order, oldest first (rowid breaks ties), read straight off the index.
+                CREATE INDEX job_claim ON job(status, priority DESC, created_at);
+                -- The active list, newest start first; partial, so finished jobs cost it nothing.
+                CREATE INDEX job_active ON job(COALESCE(started_at, created_at) DESC, created_at DESC)
+                    WHERE status IN ('queued', 'processing');
+                -- Finished jobs of one status, newest first (read backwards).
+                CREATE INDEX job_finished ON job(status, created_at);
+                """)
+            try createStatusCounts(db)
+        }
+        return migrator
+    }
+
+    /// `job_count` holds how many jobs have each status, kept by triggers in the same transaction as every
+    /// change, so counting the queue reads one row instead of scanning it.
+    private static func createStatusCounts(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE job_count (status TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL)")
+        for status in JobStatus.allCases {
+            try db.execute(
+                sql: "INSERT INTO job_count (status, n) SELECT ?, COUNT(*) FROM job WHERE status = ?",
+                arguments: [status.rawValue, status.rawValue])
+        }
+        try db.execute(sql: """
+            CREATE TRIGGER job_count_insert AFTER INSERT ON job BEGIN
+                UPDATE job_count SET n = n + 1 WHERE status = NEW.status;
+            END;
+            CREATE TRIGGER job_count_delete AFTER DELETE ON job BEGIN
+                UPDATE job_count SET n = n - 1 WHERE status = OLD.status;
+            END;
+            CREATE TRIGGER job_count_update AFTER UPDATE OF status ON job WHEN OLD.status <> NEW.status BEGIN
+                UPDATE job_count SET n = n - 1 WHERE status = OLD.status;
+                UPDATE job_count SET n = n + 1 WHERE status = NEW.status;
+            END;
+            """)
+    }
+}

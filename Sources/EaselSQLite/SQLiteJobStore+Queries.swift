@@ -1,0 +1,33 @@
+import GRDB
+
+extension SQLiteJobStore {
+    /// The store's list queries, each naming the index of `JobRecord.migrator` it is written for (status values
+    /// are literals so that the partial index applies). Without `INDEXED BY` the planner, which has no statistics,
+    /// may pick another index on `status` and sort every matching row. `queryPlans()` shows how SQLite runs them.
+    enum Queries {
+        static let claim = """
+            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
+            """
+        static let active = """
+            SELECT * FROM job INDEXED BY job_active WHERE status IN ('queued', 'processing')
+            ORDER BY COALESCE(started_at, created_at) DESC, created_at DESC LIMIT ?
+            """
+        static let completed = """
+            SELECT * FROM job INDEXED BY job_finished WHERE status = 'completed' ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?
+            """
+        static let processing = "SELECT * FROM job INDEXED BY job_claim WHERE status = 'processing'"
+    }
+
+    /// `EXPLAIN QUERY PLAN` of each list query, by name: the details SQLite reports, one line each. A plan that
+    /// sorts (`USE TEMP B-TREE`) or scans the whole table costs time that grows with the jobs stored.
+    public func queryPlans() async throws -> [String: [String]] {
+        let queries = ["claim": Queries.claim, "active": Queries.active, "completed": Queries.completed,
+                       "processing": Queries.processing]
+        return try await database.read { db in
+            try queries.mapValues { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.replacingOccurrences(of: "?", with: "50"))
+                    .map { $0["detail"] as String }
+            }
+        }
+    }
+}
