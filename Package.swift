@@ -254,6 +254,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EaselGenerationTests",
+            dependencies: ["EaselCore", "EaselGeneration", "SDNext"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EaselSQLiteTests",
             dependencies: ["EaselCore", "EaselSQLite", "EaselTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
@@ -268,6 +273,7 @@ let package = Package(
             dependencies: [
                 "DynamicJSON",
                 "EaselServer",
+                "EaselSQLite",
                 "EaselTesting",
                 "EaselClient",
                 "SDNextEmulator",

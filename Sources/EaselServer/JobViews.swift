@@ -61,6 +61,7 @@ struct JobViews {
             "backend_url": text(job.backend),
             "error": text(job.error),
             "error_code": text(job.failure?.code.rawValue),
+            "cancel_requested_at": time(job.cancelRequestedAt),
         ])
     }
 

@@ -23,6 +23,7 @@ import Testing
                     let crash = try await socket.lifecycle(of: crashed)
                     #expect(crash.last?["data"]?["status"]?.string == "failed")
                     #expect(crash.last?["data"]?["error_message"]?.string?.contains("CUDA out of memory") == true)
+                    #expect(crash.last?["data"]?["error_code"]?.string == "sdnext_error")
                     let lastProgress = crash.dropLast().last?["data"]
                     #expect(lastProgress?["status"]?.string == "failed")
 
@@ -32,9 +33,14 @@ import Testing
                     #expect(emptyComplete["data"]?["status"]?.string == "failed")
                     #expect(emptyComplete["data"]?["images"]?.isNull == true)
                     #expect(emptyComplete["data"]?["error_message"]?.string?.isEmpty == false)
+                    #expect(emptyComplete["data"]?["error_code"]?.string == "no_images")
 
                     let job = try await hub.request(.GET, "/api/v1/generation/jobs/\(crashed)").body
                     #expect(job["delivery"]?["status"]?.string == "failed")
+                    #expect(job["delivery"]?["error_code"]?.string == "sdnext_error")
+                    #expect(job["delivery"]?["result"]?["error_code"]?.string == "sdnext_error")
+                    let emptyJob = try await hub.request(.GET, "/api/v1/generation/jobs/\(empty)").body
+                    #expect(emptyJob["delivery"]?["error_code"]?.string == "no_images")
                 }
             }
         }
@@ -59,11 +65,17 @@ import Testing
                     #expect(cancelWaiting.status == 200 && cancelWaiting.body["success"] == .bool(true))
                     let waitingEnd = try await socket.next("generation_complete", job: waiting)
                     #expect(waitingEnd["data"]?["status"]?.string == "cancelled")
+                    #expect(waitingEnd["data"]?["error_code"]?.string == "cancelled")
 
                     let cancelRunning = try await hub.request(.POST, "/v1/generation/jobs/\(running)/cancel")
                     #expect(cancelRunning.status == 200)
                     let runningEnd = try await socket.next("generation_complete", job: running)
                     #expect(runningEnd["data"]?["status"]?.string == "cancelled")
+                    #expect(runningEnd["data"]?["error_code"]?.string == "cancelled")
+                    let cancelled = try await hub.request(.GET, "/api/v1/generation/jobs/\(running)").body["delivery"]
+                    #expect(cancelled?["error_code"]?.string == "cancelled")
+                    #expect(cancelled?["cancel_requested_at"]?.string != nil)
+                    #expect(try await hub.request(.GET, "/api/v1/generation/jobs/\(waiting)").body["delivery"]?["cancel_requested_at"]?.isNull == true)
 
                     let again = try await hub.request(.POST, "/api/v1/generation/jobs/\(running)/cancel")
                     #expect(again.status == 400)
