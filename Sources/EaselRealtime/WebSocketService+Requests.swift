@@ -15,6 +15,11 @@ extension WebSocketService {
         try channel.pipeline.syncOperations.addHandler(ProgressSocketHandler(service: self))
     }
 
+    /// Whether `request` may become a progress socket (`RealtimeConfiguration.admission`).
+    public func admission(for request: SocketUpgradeRequest) -> SocketAdmission.Decision {
+        configuration.admission.decision(for: request)
+    }
+
     /// Largest client message (and frame) the socket accepts.
     public var maxInboundMessageSize: Int { configuration.maxInboundMessageSize }
 
