@@ -4,7 +4,8 @@ import NIOCore
 extension ConnectionManager {
     /// The connections of one event loop. A broadcast hands each loop its own copy of the frame and the list of
     /// its recipients, and the loop queues and writes them itself: the frame's reference count and each outbox
-    /// are then touched by one thread only, instead of bouncing between cores once per recipient.
+    /// are then touched by one thread only, instead of bouncing between cores once per recipient, and each
+    /// connection's state machine is reached on its own loop.
     struct Shard {
         let loop: any EventLoop
         var global: [String: Connection] = [:]
@@ -28,15 +29,15 @@ extension ConnectionManager {
                 // This loop's own copy: a few hundred bytes copied instead of thousands of contended retains.
                 let frame = ByteBuffer(bytes: frame.readableBytesView)
                 let previewFrame = previewFrame.map { ByteBuffer(bytes: $0.readableBytesView) }
+                let tag = EventTag(jobID: event.jobID, seq: event.seq, isProgress: isProgress)
+                let now = NIODeadline.now()
                 var waiting: [Connection] = []
                 var coalesced = 0
                 for list in [delivery.global, delivery.direct] {
                     for connection in list {
-                        // Previews are the first thing a connection that is behind goes without.
-                        let wantsPreview = previewing.contains(connection.id) && connection.blockedSinceNanoseconds == 0
-                        let bytes = previewFrame.flatMap { wantsPreview ? $0 : nil } ?? frame
-                        let (result, needsDrain) = connection.outbox.push(bytes, event: (event.jobID, event.seq, isProgress))
-                        if result == .coalesced { coalesced += 1 }
+                        let preview = previewFrame.flatMap { previewing.contains(connection.id) ? $0 : nil }
+                        let (needsDrain, wasCoalesced) = connection.handler.value.deliver(frame, preview: preview, event: tag, now: now)
+                        if wasCoalesced { coalesced += 1 }
                         if needsDrain { waiting.append(connection) }
                     }
                 }
@@ -45,9 +46,9 @@ extension ConnectionManager {
                 let due = waiting
                 // After `writeDelay`, so that events close together share each socket's write.
                 if delay > .zero {
-                    delivery.loop.scheduleTask(in: delay) { for connection in due { connection.drain() } }
+                    delivery.loop.scheduleTask(in: delay) { for connection in due { connection.handler.value.drainDue() } }
                 } else {
-                    for connection in due { connection.drain() }
+                    for connection in due { connection.handler.value.drainDue() }
                 }
             }
         }

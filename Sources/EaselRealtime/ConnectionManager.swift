@@ -4,13 +4,11 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// The registry of open sockets and what each subscribed to, as in the seed's design. It owns no socket: each
-/// registered connection has an `Outbox` that its event loop drains, so routing an event costs a dictionary lookup
-/// and one append per recipient, never a wait.
+/// The registry of open sockets and what each subscribed to, as in the seed's design: routing only (who follows
+/// which job, who wants previews). It owns no socket and no delivery state: each connection's frames, duplicate
+/// tracking and close handshake live in its `ConnectionStateMachine` on its event loop, so routing an event costs a
+/// dictionary lookup and one hop per event loop, never a wait.
 public final class ConnectionManager: Sendable {
-    /// The instant write times are measured from.
-    let origin = ContinuousClock.now
-
     struct Registry {
         var counter = 0
         var connections: [String: Connection] = [:]
@@ -31,18 +29,15 @@ public final class ConnectionManager: Sendable {
         self.metrics = metrics
     }
 
-    /// Registers a new socket, or returns nil when the server already holds `maxConnections`.
-    /// Runs on the channel's event loop (the connection installs its writer in the pipeline).
-    public func register(channel: any Channel) throws -> Connection? {
-        try registry.withLock { registry in
+    /// Registers a new socket's handler, or returns nil when the server already holds `maxConnections`.
+    /// Runs on the socket's event loop.
+    func register(_ handler: ProgressSocketHandler, on eventLoop: any EventLoop) -> Connection? {
+        registry.withLock { registry in
             guard registry.connections.count < configuration.maxConnections else { return nil }
             registry.counter += 1
             let id = "conn_\(registry.counter)_\(Int(Date().timeIntervalSince1970))"
-            let outbox = Outbox(maxLifecycleBytes: configuration.maxOutboxBytes)
-            let shard = registry.shardIndex(for: channel.eventLoop)
-            let connection = try Connection(
-                id: id, shard: shard, outbox: outbox, channel: channel, origin: origin,
-                closeTimeout: configuration.writeTimeout, metrics: metrics)
+            let shard = registry.shardIndex(for: eventLoop)
+            let connection = Connection(id: id, shard: shard, requests: RequestQueue(), handler: handler, eventLoop: eventLoop)
             registry.connections[id] = connection
             metrics.socketConnections.increment()
             return connection
@@ -50,16 +45,26 @@ public final class ConnectionManager: Sendable {
     }
 
     /// Removes every trace of a connection.
-    public func unregister(_ connection: Connection) {
+    func unregister(id: String) {
         registry.withLock { registry in
-            guard registry.connections.removeValue(forKey: connection.id) != nil else { return }
+            guard let connection = registry.connections.removeValue(forKey: id) else { return }
             metrics.socketConnections.decrement()
             registry.setFollowsAllJobs(connection, false)
-            registry.previewing.remove(connection.id)
-            for jobID in registry.subscriptions.removeValue(forKey: connection.id) ?? [] {
-                removeSubscriber(connection.id, from: jobID, in: &registry)
+            registry.previewing.remove(id)
+            for jobID in registry.subscriptions.removeValue(forKey: id) ?? [] {
+                removeSubscriber(id, from: jobID, in: &registry)
             }
         }
+    }
+
+    /// The registered connection with this id, if it is still open.
+    func connection(id: String) -> Connection? {
+        registry.withLock { $0.connections[id] }
+    }
+
+    /// Whether the connection is still registered (its channel has not closed).
+    func isRegistered(_ connection: Connection) -> Bool {
+        registry.withLock { $0.connections[connection.id] != nil }
     }
 
     /// Adds subscriptions; they are additive, as in the origin. Returns false, adding nothing, when the
@@ -80,7 +85,6 @@ public final class ConnectionManager: Sendable {
                 for jobID in ids {
                     registry.subscribers[jobID, default: []].insert(connection.id)
                     registry.subscriptions[connection.id, default: []].insert(jobID)
-                    connection.outbox.track(jobID)
                 }
             }
             return true
@@ -96,7 +100,6 @@ public final class ConnectionManager: Sendable {
             case .jobs(let ids):
                 for jobID in ids where registry.subscriptions[connection.id]?.remove(jobID) != nil {
                     removeSubscriber(connection.id, from: jobID, in: &registry)
-                    connection.outbox.untrack(jobID)
                 }
             }
         }
@@ -120,28 +123,10 @@ public final class ConnectionManager: Sendable {
     /// Jobs with at least one per-job subscriber.
     public var subscribedJobCount: Int { registry.withLock { $0.subscribers.count } }
 
-    /// Closes connections whose socket has refused data for longer than `writeTimeout` while frames wait:
-    /// their peer stopped reading. Returns how many were closed.
-    @discardableResult
-    public func closeStalledWriters(now: ContinuousClock.Instant = .now) -> Int {
-        let limit = UInt64((now - origin - configuration.writeTimeout).nanoseconds)
-        let stalled = registry.withLock { registry in
-            registry.connections.values.filter { connection in
-                let since = connection.blockedSinceNanoseconds
-                return since != 0 && since < limit
-            }
-        }
-        for connection in stalled {
-            connection.outbox.close(.slowConsumer)
-            connection.forceClose()
-        }
-        return stalled.count
-    }
-
     /// Tells every connection to close (server shutdown).
     public func closeAll(_ code: CloseCode) {
         for connection in registry.withLock({ Array($0.connections.values) }) {
-            connection.outbox.close(code)
+            connection.close(code)
         }
     }
 

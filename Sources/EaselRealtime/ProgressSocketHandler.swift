@@ -1,68 +1,89 @@
+import EaselCore
 import EaselProtocol
 import NIOCore
 import NIOWebSocket
 
-/// The progress socket after the HTTP upgrade, as a channel handler: it registers the connection, sends the
-/// heartbeat pings, answers control frames and hands client messages to the `WebSocketService`. Everything runs
-/// on the socket's event loop and nothing waits between messages, so an idle connection costs a few small objects
-/// and no task.
+/// The progress socket after the HTTP upgrade: the one channel handler that owns the connection's
+/// `ConnectionStateMachine` and carries out its actions. It registers the connection, feeds the machine every
+/// input (frames to send, client frames, writability, timers, errors, shutdown) and performs what comes back:
+/// writes, timers, closes. Everything runs on the socket's event loop and nothing waits between messages, so an
+/// idle connection costs a few small objects and no task.
+///
+/// Frames are already encoded (`WebSocketWire`) and enter the pipeline at `RawFrameOutlet`, next to the socket,
+/// skipping NIO's frame encoder: every recipient of an event shares one buffer. The encoder stays for NIO's
+/// protocol error handler alone.
 final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
 
     private let service: WebSocketService
-    private var connection: ConnectionManager.Connection?
+    private var machine: ConnectionStateMachine
     private var limiter: MessageRateLimiter
+    /// Set while registered: the connection's id and its queue of client messages.
+    private var registration: (id: String, requests: RequestQueue)?
     private var heartbeat: RepeatedTask?
-    /// A ping is out and its pong has not come back.
-    private var awaitingPong = false
-    /// The server was full: the socket only waits for the peer to answer our close frame.
-    private var refused = false
+    private var context: ChannelHandlerContext?
+    /// Where raw frames enter the pipeline.
+    private var outlet: ChannelHandlerContext?
 
     init(service: WebSocketService) {
         self.service = service
         let configuration = service.configuration
+        machine = ConnectionStateMachine(configuration: .init(configuration))
         limiter = MessageRateLimiter(perSecond: configuration.maxMessagesPerSecond, burst: configuration.messageBurst, now: .now)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let channel = context.channel
-        guard let connection = try? service.manager.register(channel: channel) else {
-            refuse(context: context)
+        self.context = context
+        outlet = try? context.pipeline.syncOperations.context(handlerType: RawFrameOutlet.self)
+        perform(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        guard let connection = service.manager.register(self, on: context.eventLoop) else {
+            // Full: a close frame with 1013 and nothing else; the peer answers, then the TCP connection ends
+            // (closing at once could reach a client before it has finished its side of the upgrade).
+            perform(machine.requestClose(.tryAgainLater, now: .now()))
             return
         }
-        self.connection = connection
+        registration = (connection.id, connection.requests)
         service.greet(connection)
         let interval = TimeAmount.nanoseconds(service.configuration.heartbeatInterval.nanoseconds)
-        // The cycle (handler → task → handler) ends when `release` cancels the task.
+        // The timer holds the handler until `release` cancels it.
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            handler.value.beat()
+            let handler = handler.value
+            handler.perform(handler.machine.heartbeatFired(now: .now()))
         }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { release() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        machine.channelClosed()
+        release()
+        self.context = nil
+        outlet = nil
+    }
 
     func channelInactive(context: ChannelHandlerContext) {
+        machine.channelClosed()
         release()
         context.fireChannelInactive()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        perform(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        if refused, frame.opcode == .connectionClose { context.close(mode: .all, promise: nil) }
-        guard let connection else { return }
         switch frame.opcode {
         case .text:
-            submit(limiter.allow(at: .now) ? .text(String(buffer: frame.unmaskedData)) : .rateLimited, from: connection)
+            submit(limiter.allow(at: .now) ? .text(String(buffer: frame.unmaskedData)) : .rateLimited)
         case .binary:
-            submit(limiter.allow(at: .now) ? .binary : .rateLimited, from: connection)
+            submit(limiter.allow(at: .now) ? .binary : .rateLimited)
         case .ping:
-            connection.writeControl(WebSocketWire.pongFrame(echoing: frame.unmaskedData))
+            perform(machine.pingReceived(frame.unmaskedData))
         case .pong:
-            awaitingPong = false
+            machine.pongReceived()
         case .connectionClose:
-            connection.answerClose(from: frame.unmaskedData)
-            connection.outbox.close(.goingAway)
+            perform(machine.peerClosed(frame.unmaskedData, now: .now()))
         default:
             break
         }
@@ -73,13 +94,11 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
         case NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge, NIOWebSocketFrameAggregator.Error.tooManyFragments:
-            connection?.outbox.close(.messageTooLarge)
+            perform(machine.requestClose(.messageTooLarge, now: .now()))
         case is NIOWebSocketFrameAggregator.Error:
-            connection?.outbox.close(.protocolError)
+            perform(machine.requestClose(.protocolError, now: .now()))
         case is NIOWebSocketError:
-            // NIO's protocol error handler has sent the close frame and closes the socket.
-            connection?.markClosing()
-            connection?.outbox.close(.protocolError)
+            machine.protocolErrorSent()
         default:
             context.close(mode: .all, promise: nil)
         }
@@ -90,7 +109,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is ChannelShouldQuiesceEvent:
-            connection?.outbox.close(.goingAway)
+            perform(machine.requestClose(.goingAway, now: .now()))
         case ChannelEvent.inputClosed:
             context.close(mode: .all, promise: nil)
         default:
@@ -98,43 +117,96 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    /// Closes with 1013 (try again later) as a full closing handshake: the peer answers, then the TCP connection
-    /// ends (closing at once could reach a client before it has finished its side of the upgrade).
-    private func refuse(context: ChannelHandlerContext) {
-        refused = true
-        let refusal = CloseCode.tryAgainLater
-        // Through the frame encoder: with no registered connection, the socket has no `FrameWriter`.
-        let payload = WebSocketWire.closePayload(code: refusal.code, reason: refusal.reason)
-        context.writeAndFlush(NIOAny(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
-        let channel = context.channel
-        context.eventLoop.scheduleTask(in: .nanoseconds(service.configuration.writeTimeout.nanoseconds)) {
-            channel.close(mode: .all, promise: nil)
+    // MARK: Inputs from the registry and the service (always on the event loop)
+
+    /// Queues a broadcast frame; true when the caller must call `drainDue` after the write delay (a broadcast sets
+    /// one timer per event loop for all its recipients). `coalesced` counts for metrics.
+    func deliver(_ frame: ByteBuffer, preview: ByteBuffer?, event: EventTag, now: NIODeadline) -> (needsDrain: Bool, coalesced: Bool) {
+        let (result, action) = machine.push(frame, preview: preview, event: event, now: now)
+        if case .scheduleDrain = action { return (true, false) }
+        perform(action)
+        return (false, result == .coalesced)
+    }
+
+    func drainDue() { perform(machine.drainDue(now: .now())) }
+
+    func reply(_ frame: ByteBuffer) { perform(machine.reply(frame, now: .now())) }
+
+    func beginCatchUp(_ jobs: Set<JobID>) { machine.beginCatchUp(jobs) }
+
+    func endCatchUp(_ jobs: Set<JobID>, seenUpTo: [JobID: Int], events: [(frame: ByteBuffer, event: EventTag)]) {
+        perform(machine.endCatchUp(jobs, seenUpTo: seenUpTo, events: events, now: .now()))
+    }
+
+    func forget(_ jobs: Set<JobID>) { machine.forget(jobs) }
+
+    func requestClose(_ code: CloseCode) { perform(machine.requestClose(code, now: .now())) }
+
+    /// Whether the connection is behind (its previews are left out).
+    var isBehind: Bool { machine.isBehind }
+
+    // MARK: Carrying out actions
+
+    private func perform(_ action: ConnectionStateMachine.Action) {
+        guard let context else { return }
+        switch action {
+        case .none:
+            break
+        case .write(let bytes):
+            outlet?.write(NIOAny(bytes), promise: nil)
+            outlet?.flush()
+        case .scheduleDrain(let delay):
+            context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.drainDue() }
+        case .startStallTimer(let deadline):
+            context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+                self.perform(self.machine.stallTimerFired(now: .now()))
+            }
+        case .writeClose(let frame, let code, let then):
+            if code == CloseCode.slowConsumer.code { service.manager.metrics.slowConsumerCloses.increment() }
+            writeClose(frame, then: then, context: context)
+        case .closeChannel:
+            context.close(mode: .all, promise: nil)
         }
     }
 
-    private func submit(_ request: RequestQueue.Request, from connection: ConnectionManager.Connection) {
-        if connection.requests.append(request) { service.answerRequests(of: connection) }
-    }
-
-    /// Pings the peer; one that has not answered the previous ping is gone and is closed.
-    private func beat() {
-        guard let connection else { return }
-        if awaitingPong {
-            connection.sendClose(.pingTimeout, waitForAnswer: false)
-            connection.outbox.close(.pingTimeout)
-            return
+    private func writeClose(_ frame: ByteBuffer, then: ConnectionStateMachine.AfterClose, context: ChannelHandlerContext) {
+        let loop = context.eventLoop.assumeIsolated()
+        switch then {
+        case .awaitPeer(let deadline):
+            outlet?.write(NIOAny(frame), promise: nil)
+            outlet?.flush()
+            loop.scheduleTask(deadline: deadline) { self.perform(self.machine.closeTimeoutFired()) }
+        case .dropWhenWritten(let deadline):
+            let written = context.eventLoop.makePromise(of: Void.self)
+            outlet?.write(NIOAny(frame), promise: written)
+            outlet?.flush()
+            let channel = context.channel
+            written.futureResult.whenComplete { _ in channel.close(mode: .all, promise: nil) }
+            loop.scheduleTask(deadline: deadline) { self.perform(self.machine.closeTimeoutFired()) }
+        case .dropNow:
+            outlet?.write(NIOAny(frame), promise: nil)
+            outlet?.flush()
+            context.close(mode: .all, promise: nil)
         }
-        awaitingPong = true
-        connection.writeControl(WebSocketWire.pingFrame())
     }
 
-    /// Forgets the connection everywhere: the registry, the heartbeat timer, the outbox (which stops taking frames).
+    private func submit(_ request: RequestQueue.Request) {
+        guard machine.isOpen, let registration else { return }
+        if registration.requests.append(request) { service.answerRequests(of: registration.id) }
+    }
+
+    /// Forgets the connection everywhere: the registry, the heartbeat timer.
     private func release() {
         heartbeat?.cancel()
         heartbeat = nil
-        guard let connection else { return }
-        self.connection = nil
-        connection.outbox.close(.goingAway)
-        service.manager.unregister(connection)
+        guard let registration else { return }
+        self.registration = nil
+        service.manager.unregister(id: registration.id)
     }
+}
+
+/// Marks the place next to the socket (first in the pipeline) where `ProgressSocketHandler` writes its raw,
+/// pre-encoded frames, so that they skip NIO's frame encoder. It does nothing itself.
+final class RawFrameOutlet: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
 }

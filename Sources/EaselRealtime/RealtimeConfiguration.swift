@@ -23,6 +23,9 @@ public struct RealtimeConfiguration: Sendable {
     /// (every running job's progress is polled on the same tick) reach each socket in one write. Zero writes at
     /// once. Replies to a client's own messages never wait. Default 2 ms.
     public var writeDelay: Duration = .milliseconds(2)
+    /// Asked before every upgrade to the progress socket; a refusal is answered with its HTTP status and a JSON
+    /// body, and no socket is opened. Default: accept every request.
+    public var admission = SocketAdmission.acceptAll
 
     public init() {}
 }

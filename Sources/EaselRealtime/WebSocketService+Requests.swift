@@ -9,9 +9,15 @@ extension WebSocketService {
     /// Runs on the channel's event loop.
     public func addProgressSocketHandlers(to channel: any Channel) throws {
         let limit = configuration.maxInboundMessageSize
+        try channel.pipeline.syncOperations.addHandler(RawFrameOutlet(), position: .first)
         try channel.pipeline.syncOperations.addHandler(
             NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024, maxAccumulatedFrameSize: limit))
         try channel.pipeline.syncOperations.addHandler(ProgressSocketHandler(service: self))
+    }
+
+    /// Whether `request` may become a progress socket (`RealtimeConfiguration.admission`).
+    public func admission(for request: SocketUpgradeRequest) -> SocketAdmission.Decision {
+        configuration.admission.decision(for: request)
     }
 
     /// Largest client message (and frame) the socket accepts.
@@ -25,7 +31,7 @@ extension WebSocketService {
     /// Answers a connection's queued messages in order, until none is left.
     func answerQueuedRequests(of connection: ConnectionManager.Connection) async {
         while let request = connection.requests.next() {
-            guard connection.outbox.closeCode == nil else { continue }
+            guard manager.isRegistered(connection) else { continue }
             switch request {
             case .text(let text):
                 await handle(text, from: connection)
@@ -46,6 +52,7 @@ extension WebSocketService {
             reply(.pong(echo: echo), to: connection)
         case .success(.unsubscribe(let selection)):
             manager.unsubscribe(connection, from: selection)
+            if case .jobs(let ids) = selection { connection.forget(Set(ids)) }
             reply(.unsubscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
         case .success(.subscribe(let subscription)):
             await subscribe(connection, to: subscription)
@@ -62,17 +69,18 @@ extension WebSocketService {
         // live event cannot overtake (and, as a duplicate, suppress) an event it follows.
         var caughtUp = Set(resume.map { Array($0.since.keys) } ?? [])
         if case .jobs(let ids) = selection { caughtUp.formUnion(ids) }
-        connection.outbox.hold(caughtUp)
-        defer {
-            for (frame, event) in connection.outbox.release(caughtUp) { connection.send(frame, event: event) }
-        }
+        connection.beginCatchUp(caughtUp)
         guard manager.subscribe(connection, to: selection, includePreviews: subscription.includePreviews) else {
             reply(.error(ProtocolError(
                 .tooManySubscriptions,
                 "A connection may hold at most \(configuration.maxSubscriptionsPerConnection) job subscriptions",
                 requestType: "subscribe")), to: connection)
+            connection.endCatchUp(caughtUp, seenUpTo: [:], events: [])
             return
         }
+        // Duplicate tracking for the jobs named: from the start, or past the position a resume gave.
+        var seenUpTo: [JobID: Int] = [:]
+        if case .jobs(let ids) = selection { for jobID in ids { seenUpTo[jobID] = 0 } }
         // Read after subscribing: an event published in between is in the history or among the held events.
         var catchUp: [JobID: [JobEvent]] = [:]
         var recovered: [String: Bool] = [:]
@@ -80,10 +88,10 @@ extension WebSocketService {
             if epochMatches, let history = bus.history(of: jobID), seq <= history.lastSeq {
                 catchUp[jobID] = history.events(after: seq)
                 recovered[jobID.rawValue] = true
-                connection.outbox.track(jobID, seenUpTo: seq)
+                seenUpTo[jobID] = max(seenUpTo[jobID] ?? 0, seq)
             } else {
                 recovered[jobID.rawValue] = false
-                connection.outbox.track(jobID)
+                seenUpTo[jobID] = seenUpTo[jobID] ?? 0
             }
         }
         reply(.subscriptionConfirmed(jobIDs: selection.wireValue, recovered: resume == nil ? nil : recovered), to: connection)
@@ -97,13 +105,15 @@ extension WebSocketService {
             catchUp[jobID] = events
         }
         let previewing = manager.isPreviewing(connection)
+        var frames: [(frame: ByteBuffer, event: EventTag)] = []
         for (jobID, events) in catchUp {
             for event in events {
                 let isProgress = if case .progress = event.kind { true } else { false }
                 let frame = Self.frame(for: previewing ? event : event.withoutPreview)
-                connection.send(frame, event: (jobID, event.seq, isProgress), catchUp: true)
+                frames.append((frame, EventTag(jobID: jobID, seq: event.seq, isProgress: isProgress)))
             }
         }
+        connection.endCatchUp(caughtUp, seenUpTo: seenUpTo, events: frames)
         if !unknown.isEmpty {
             reply(.error(ProtocolError(
                 .unknownJobs, "No such job: \(unknown.sorted().joined(separator: ", ")); subscribed anyway", requestType: "subscribe")),
@@ -112,6 +122,6 @@ extension WebSocketService {
     }
 
     private func reply(_ message: ServerMessage, to connection: ConnectionManager.Connection) {
-        connection.send(WebSocketWire.textFrame(message.encoded()))
+        connection.reply(WebSocketWire.textFrame(message.encoded()))
     }
 }

@@ -12,8 +12,8 @@ public typealias JobSnapshotSource = @Sendable (JobID) async -> [JobEvent]?
 
 /// The seed's WebSocketService: it takes every job event from the bus, encodes it once, and lets the
 /// `ConnectionManager` route the same bytes to every subscriber. It also answers the clients' messages (one task
-/// per connection with messages waiting, none for an idle one) and runs a watchdog that closes connections whose
-/// writes have stalled. The sockets themselves are channel handlers (`ProgressSocketHandler`).
+/// per connection with messages waiting, none for an idle one). The sockets themselves are channel handlers
+/// (`ProgressSocketHandler`), each watching its own writes (`ConnectionStateMachine`).
 public struct WebSocketService: Service {
     public let manager: ConnectionManager
     /// Names this server's run: `seq` values are only comparable within one epoch.
@@ -38,7 +38,6 @@ public struct WebSocketService: Service {
     /// "going away".
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await closeStalledWritersUntilCancelled() }
             group.addTask { await deliverEventsUntilShutdown() }
             for await connection in pending.stream.cancelOnGracefulShutdown() {
                 group.addTask { await answerQueuedRequests(of: connection) }
@@ -50,7 +49,8 @@ public struct WebSocketService: Service {
     }
 
     /// Hands a connection with new messages to a task (called by its socket when its queue was idle).
-    func answerRequests(of connection: ConnectionManager.Connection) {
+    func answerRequests(of connectionID: String) {
+        guard let connection = manager.connection(id: connectionID) else { return }
         pending.continuation.yield(connection)
     }
 
@@ -58,14 +58,6 @@ public struct WebSocketService: Service {
         for await event in bus.subscribe().cancelOnGracefulShutdown() {
             let previewFrame = event.hasPreview ? Self.frame(for: event) : nil
             manager.broadcast(event, frame: Self.frame(for: event.withoutPreview), previewFrame: previewFrame)
-        }
-    }
-
-    private func closeStalledWritersUntilCancelled() async {
-        let period = min(configuration.writeTimeout / 4, .seconds(1))
-        while (try? await Task.sleep(for: period)) != nil {
-            let closed = manager.closeStalledWriters()
-            if closed > 0 { logger.notice("closed connections whose writes stalled", metadata: ["count": "\(closed)"]) }
         }
     }
 

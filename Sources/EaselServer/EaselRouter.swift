@@ -8,7 +8,8 @@ import SDNext
 
 /// Every route Easel serves: the REST API under both `/api/v1` and `/v1` (the origin's two mounts), `/health`,
 /// and the HTML test client at `/`. The progress socket (`<mount>/ws/progress`) is not a route: its upgrade is
-/// taken by `ProgressSocketChannel` before routing.
+/// taken by `ProgressSocketChannel` before routing; the route of that path answers plain requests and refused
+/// upgrades.
 enum EaselRouter {
     typealias Context = BasicRequestContext
 
@@ -41,8 +42,15 @@ enum EaselRouter {
             let group = router.group(RouterPath(prefix))
             generation.addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
-            // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do).
-            group.get("ws/progress") { _, _ -> Response in
+            // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do,
+            // and answers a refused upgrade itself); the admission check is asked here too, so the answer does not
+            // depend on the headers a client sent.
+            group.get("ws/progress") { request, _ -> Response in
+                if case .refuse(let refusal) = webSocket.admission(for: SocketUpgradeRequest(request)) {
+                    return Response(
+                        status: HTTPResponse.Status(code: refusal.status), headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: refusal.jsonBody)))
+                }
                 throw APIError(.upgradeRequired, "This is the progress WebSocket: connect with a WebSocket client (Upgrade: websocket)")
             }
             group.get("ws/stats") { _, _ in
@@ -63,5 +71,14 @@ enum EaselRouter {
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension SocketUpgradeRequest {
+    /// The request as the socket's admission check sees it (the same fields `ProgressSocketChannel` passes).
+    init(_ request: Request) {
+        self.init(
+            path: request.uri.path, query: request.uri.query,
+            headers: request.headers.map { Header(name: $0.name.rawName, value: $0.value) })
     }
 }

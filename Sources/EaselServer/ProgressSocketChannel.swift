@@ -9,7 +9,8 @@ import NIOWebSocket
 import ServiceLifecycle
 
 /// Every accepted connection: HTTP/1.1 for the REST API, or the progress socket when it asks to upgrade on one of
-/// the socket's paths. Hummingbird's own WebSocket channel runs each socket as a task with the library's reader
+/// the socket's paths and the admission check (`RealtimeConfiguration.admission`) lets it; a refused upgrade gets an
+/// HTTP status and a JSON body. Hummingbird's own WebSocket channel runs each socket as a task with the library's reader
 /// and ping tasks beside it (measured: about 50 KiB per idle connection, most of it task stacks); upgraded here,
 /// a socket is a few channel handlers on its event loop and no task (`ProgressSocketHandler`).
 struct ProgressSocketChannel: ServerChildChannel, HTTPChannelHandler {
@@ -34,8 +35,13 @@ struct ProgressSocketChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: webSocket.maxInboundMessageSize,
                 shouldUpgrade: { channel, head in
-                    let path = String(head.uri.prefix { $0 != "?" })
-                    return channel.eventLoop.makeSucceededFuture(paths.contains(path) ? HTTPHeaders() : nil)
+                    let request = SocketUpgradeRequest(
+                        target: head.uri, headers: head.headers.map { SocketUpgradeRequest.Header(name: $0.name, value: $0.value) })
+                    guard paths.contains(request.path) else { return channel.eventLoop.makeSucceededFuture(nil) }
+                    if case .refuse(let refusal) = webSocket.admission(for: request) {
+                        return Self.refuse(channel: channel, refusal)
+                    }
+                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                 },
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
@@ -61,6 +67,21 @@ struct ProgressSocketChannel: ServerChildChannel, HTTPChannelHandler {
             return Value(negotiated: negotiated, channel: channel)
         }
     }
+
+    /// Answers a refused upgrade with the refusal's status and JSON body, then closes the connection; no WebSocket
+    /// frame is ever sent. Written here because NIO's upgrade handler does not pass a request it did not upgrade on
+    /// to the HTTP pipeline (it keeps neither the head nor the end). The failed future ends the negotiation.
+    private static func refuse(channel: any Channel, _ refusal: SocketAdmission.Refusal) -> EventLoopFuture<HTTPHeaders?> {
+        let body = ByteBuffer(string: refusal.jsonBody)
+        var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: refusal.status))
+        head.headers = ["content-type": "application/json", "content-length": "\(body.readableBytes)", "connection": "close"]
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil)
+        channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(mode: .all, promise: nil) }
+        return channel.eventLoop.makeFailedFuture(UpgradeRefused())
+    }
+
+    private struct UpgradeRefused: Error {}
 
     /// Serves HTTP requests until the connection closes; an upgraded socket needs no task, so this returns at once.
     func handle(value: Value, logger: Logger) async {

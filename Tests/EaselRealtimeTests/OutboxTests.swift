@@ -1,97 +1,92 @@
 import EaselCore
-import EaselProtocol
-import EaselRealtime
 import NIOCore
-import Synchronization
 import Testing
 
-@Suite struct OutboxTests {
-    private let job = JobID(rawValue: "job-1")
+@testable import EaselRealtime
 
-    private func drain(_ outbox: Outbox) -> [String] {
-        var frames: [String] = []
-        for frame in outbox.popAll() { frames.append(String(buffer: frame)) }
-        return frames
+/// The outbox lanes as the state machine uses them: lifecycle frames in order and within a budget, progress
+/// coalesced per job only while the socket refuses data.
+@Suite struct OutboxTests {
+    typealias T = ConnectionStateMachineTests
+    private let job = T.job
+
+    /// A machine whose socket refuses data, with frames waiting: it is behind.
+    private func behind(_ machine: inout ConnectionStateMachine) {
+        _ = machine.writabilityChanged(false, now: T.start)
+        _ = machine.drainDue(now: T.start)
+        #expect(machine.isBehind)
     }
 
-    @Test func progressCoalescesInPlaceWhileBlockedAndLifecycleKeepsOrder() {
-        let outbox = Outbox(maxLifecycleBytes: 1_000)
-        outbox.push(ByteBuffer(string: "started"), event: (job, 1, false))
-        outbox.push(ByteBuffer(string: "p2"), event: (job, 2, true))
-        // The socket refuses data: the connection is behind, so the newer update replaces the waiting one.
-        #expect(!outbox.endDrain(blocked: true))
-        #expect(outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true)).result == .coalesced)
-        outbox.push(ByteBuffer(string: "complete"), event: (job, 4, false))
-        #expect(drain(outbox) == ["started", "p3", "complete"])
+    @Test func progressCoalescesInPlaceWhileBehindAndLifecycleKeepsOrder() {
+        var machine = T.machine()
+        T.push(&machine, "started", T.lifecycle(1))
+        T.push(&machine, "p2", T.progress(2))
+        behind(&machine)
+        #expect(T.push(&machine, "p3", T.progress(3)) == (.coalesced, .none))
+        T.push(&machine, "complete", T.lifecycle(4))
+        #expect(T.written(machine.writabilityChanged(true, now: T.at(1))) == "[started][p3][complete]")
+        #expect(!machine.isBehind)
     }
 
     @Test func aConnectionThatKeepsUpGetsEveryProgressUpdate() {
-        let outbox = Outbox(maxLifecycleBytes: 1_000)
-        #expect(outbox.push(ByteBuffer(string: "p1"), event: (job, 1, true)).result == .queued)
-        #expect(outbox.push(ByteBuffer(string: "p2"), event: (job, 2, true)).result == .queued)
-        // Blocked later: only the newest waiting update is replaced.
-        #expect(!outbox.endDrain(blocked: true))
-        #expect(outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true)).result == .coalesced)
-        #expect(drain(outbox) == ["p1", "p3"])
+        var machine = T.machine()
+        #expect(T.push(&machine, "p1", T.progress(1)).0 == .queued)
+        #expect(T.push(&machine, "p2", T.progress(2)).0 == .queued)
+        // Behind later: only the newest waiting update is replaced.
+        behind(&machine)
+        #expect(T.push(&machine, "p3", T.progress(3)).0 == .coalesced)
+        #expect(T.written(machine.writabilityChanged(true, now: T.at(1))) == "[p1][p3]")
     }
 
-    @Test func onlyTheFirstPushOfABurstSchedulesADrain() {
-        let outbox = Outbox(maxLifecycleBytes: 1_000)
-        #expect(outbox.push(ByteBuffer(string: "a")).needsDrain)
-        #expect(!outbox.push(ByteBuffer(string: "b")).needsDrain)
-        _ = drain(outbox)
-        #expect(!outbox.endDrain(blocked: false))
-        #expect(outbox.push(ByteBuffer(string: "c")).needsDrain)
-        // A blocked drain stays scheduled: writability resumes it, pushes do not schedule another.
-        #expect(!outbox.endDrain(blocked: true))
-        #expect(!outbox.push(ByteBuffer(string: "d")).needsDrain)
-        // Frames that arrive during a drain keep it going.
-        #expect(outbox.endDrain(blocked: false))
+    @Test func eachJobCoalescesOnItsOwn() {
+        var machine = T.machine()
+        T.push(&machine, "a1", T.progress(1))
+        T.push(&machine, "b1", T.progress(1, of: T.other))
+        behind(&machine)
+        T.push(&machine, "b2", T.progress(2, of: T.other))
+        T.push(&machine, "a2", T.progress(2))
+        #expect(T.written(machine.writabilityChanged(true, now: T.at(1))) == "[a2][b2]")
     }
 
-    @Test func overflowingTheLifecycleBudgetClosesAsSlowConsumer() async {
-        let outbox = Outbox(maxLifecycleBytes: 10)
-        #expect(outbox.push(ByteBuffer(string: "123456")).result == .queued)
-        #expect(outbox.push(ByteBuffer(string: "123456")).result == .overflow)
-        #expect(outbox.closeCode == .slowConsumer)
-        #expect(outbox.popAll().isEmpty)
-        #expect(outbox.push(ByteBuffer(string: "x")).result == .closed)
+    @Test func aLifecycleFrameIsNeverOvertakenByALaterProgressFrame() {
+        var machine = T.machine()
+        T.push(&machine, "p1", T.progress(1))
+        T.push(&machine, "complete", T.lifecycle(2))
+        behind(&machine)
+        // p3 may not take p1's place ahead of the lifecycle frame: it is queued after it.
+        #expect(T.push(&machine, "p3", T.progress(3)).0 == .queued)
+        #expect(T.written(machine.writabilityChanged(true, now: T.at(1))) == "[p1][complete][p3]")
     }
 
-    @Test func trackedJobsDropEventsAlreadySeen() {
-        let outbox = Outbox(maxLifecycleBytes: 1_000)
-        outbox.track(job)
-        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .queued)
-        #expect(outbox.push(ByteBuffer(string: "p4"), event: (job, 4, true)).result == .duplicate)
-        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .duplicate)
-        #expect(outbox.push(ByteBuffer(string: "snapshot"), event: (job, 0, true)).result == .queued)
+    @Test func overflowingTheLifecycleBudgetClosesAsSlowConsumer() throws {
+        var machine = T.machine(budget: 10)
+        #expect(T.push(&machine, "1234", T.lifecycle(1)).0 == .queued)
+        let (result, action) = T.push(&machine, "5678", T.lifecycle(2))
+        #expect(result == .overflow)
+        guard case .writeClose(_, let code, let then) = action else { throw TestFailure("no close: \(action)") }
+        #expect(code == 4008)
+        #expect(then == .awaitPeer(until: T.start + .seconds(5)))
+        // The waiting frames are gone, nothing more is taken.
+        #expect(machine.lanes.isEmpty)
+        #expect(T.push(&machine, "x", nil) == (.closed, .none))
+        #expect(machine.drainDue(now: T.at(1)) == .none)
     }
 
-    @Test func liveEventsWaitForTheCatchUpAndFollowItInOrder() {
-        let outbox = Outbox(maxLifecycleBytes: 1_000)
-        outbox.track(job)
-        outbox.hold([job])
-        // Live events broadcast while the catch-up is being read: held, not queued ahead of it.
-        outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true))
-        outbox.push(ByteBuffer(string: "p4"), event: (job, 4, true))
-        #expect(drain(outbox).isEmpty)
-        outbox.push(ByteBuffer(string: "started"), event: (job, 1, false), catchUp: true)
-        outbox.push(ByteBuffer(string: "p3"), event: (job, 3, true), catchUp: true)
-        for (frame, event) in outbox.release([job]) { outbox.push(frame, event: event) }
-        // The held p3 was in the catch-up already; p4 follows it.
-        #expect(drain(outbox) == ["started", "p3", "p4"])
-        #expect(outbox.push(ByteBuffer(string: "p5"), event: (job, 5, true)).result == .queued)
+    @Test func progressFramesDoNotCountAgainstTheBudget() {
+        var machine = T.machine(budget: 4)
+        for seq in 1...20 { #expect(T.push(&machine, "p\(seq)", T.progress(seq)).0 == .queued) }
+        #expect(machine.lanes.lifecycleBytes == 0)
     }
 
-    @Test func theCloseHandlerLearnsTheCloseCodeOnce() {
-        let outbox = Outbox(maxLifecycleBytes: 1_000)
-        let codes = Mutex<[CloseCode]>([])
-        outbox.onClose { code in codes.withLock { $0.append(code) } }
-        outbox.close(.goingAway)
-        outbox.close(.slowConsumer)
-        #expect(codes.withLock { $0 } == [.goingAway])
-        // A handler set after the close learns the code at once.
-        outbox.onClose { code in codes.withLock { $0.append(code) } }
-        #expect(codes.withLock { $0 } == [.goingAway, .goingAway])
+    @Test func aWriteEmptiesTheBudget() {
+        var machine = T.machine(budget: 10)
+        T.push(&machine, "1234", T.lifecycle(1))
+        _ = machine.drainDue(now: T.start)
+        #expect(T.push(&machine, "5678", T.lifecycle(2)).0 == .queued)
     }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
