@@ -5,7 +5,7 @@ import GRDB
 /// The embedded default store: one SQLite file in WAL mode, so readers (the REST API) never wait on the
 /// writer (the workers). Each state change is one conditional UPDATE inside a write transaction.
 public struct SQLiteJobStore: JobStore {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
