@@ -195,6 +195,8 @@ let package = Package(
             name: "EaselBench",
             dependencies: [
                 "EaselBenchKit",
+                "EaselCore",
+                "EaselSQLite",
                 "SDNextEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -13,10 +13,12 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             Scenarios: fanout (N subscribers, M jobs), idle-connections (RSS per connection), slow-consumer \
             (10 % of clients stop reading; healthy p99 with and without them), churn (connect/subscribe/drop \
-            loops beside steady subscribers). Each stops by itself after --warmup + --duration seconds.
+            loops beside steady subscribers), queue (submit rate, claim time, dispatch rate and the active list \
+            with 10k, 100k and 1M jobs queued). Each stops by itself: the socket scenarios after --warmup + \
+            --duration seconds, queue after its bounded samples at each size.
             """)
 
-    @Argument(help: "fanout, idle-connections, slow-consumer or churn.")
+    @Argument(help: "fanout, idle-connections, slow-consumer, churn or queue.")
     var scenario: Scenario
 
     @Option(help: "The server binary to run (build it with `swift build -c release --product easel`).")
@@ -57,6 +59,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent connect/subscribe/drop loops in churn.")
     var churnWorkers = 8
 
+    @Option(help: "queue: queue sizes, growing, e.g. 10k,100k,1M (the database is filled to each in turn).")
+    var sizes = "10000,100000,1000000"
+
+    @Option(help: "queue: REST submits per sample.")
+    var submits = 2000
+
+    @Option(help: "queue: concurrent submitting clients.")
+    var submitClients = 4
+
+    @Option(help: "queue: claimNext calls timed in-process at each size.")
+    var claims = 500
+
+    @Option(help: "queue: sequential GET /api/v1/generation/jobs/active?limit=50 per sample.")
+    var activeRequests = 200
+
+    @Option(help: "queue: seconds a sample (claims, submits, active-list requests) may last before it ends with what it has.")
+    var sampleSeconds = 30.0
+
     @Option(help: "Event loop threads of the subscriber clients.")
     var clientThreads = 2
 
@@ -79,6 +99,10 @@ struct BenchCommand: AsyncParsableCommand {
         guard (0..<1).contains(stallFraction), clientThreads > 0, (1...250).contains(sourceAddresses) else {
             throw ValidationError("--stall-fraction must be in [0, 1), --client-threads positive, --source-addresses 1...250")
         }
+        do throws(QueueSizesError) { _ = try QueueSizes.parse(sizes) } catch { throw ValidationError(error.description) }
+        guard submits > 0, (1...64).contains(submitClients), claims > 0, activeRequests > 0, sampleSeconds > 0 else {
+            throw ValidationError("--submits, --claims, --active-requests and --sample-seconds must be positive; --submit-clients 1...64")
+        }
     }
 
     func run() async throws {
@@ -89,11 +113,11 @@ struct BenchCommand: AsyncParsableCommand {
         for run in 1...runs {
             var report = try await scenario.run(settings)
             report.notes.append("load average at the end (other processes share the 2 cores): \(loadAverage())")
-            print(report.table() + (runs > 1 ? "  (run \(run) of \(runs))" : "") + "\n")
+            print((report.sizeTable() ?? report.table()) + (runs > 1 ? "  (run \(run) of \(runs))" : "") + "\n")
             reports.append(report)
         }
         if runs > 1, let median = BenchReport.median(of: reports) {
-            print(median.table() + "\n")
+            print((median.sizeTable() ?? median.table()) + "\n")
             reports.append(median)
         }
         try BenchReport.write(reports, to: json)

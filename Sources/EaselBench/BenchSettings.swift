@@ -18,6 +18,13 @@ struct BenchSettings: Sendable {
     var sourceAddresses: Int
     /// The open-file limit after raising it; the server child has the same.
     var openFileLimit: Int
+    /// queue: sizes to fill to, growing; and the bounds of each sample.
+    var sizes: [Int]
+    var submits: Int
+    var submitClients: Int
+    var claims: Int
+    var activeRequests: Int
+    var sampleSeconds: Double
 
     init(command: BenchCommand, openFileLimit: Int) {
         serverBinary = command.serverBinary
@@ -35,6 +42,12 @@ struct BenchSettings: Sendable {
         clientThreads = command.clientThreads
         sourceAddresses = command.sourceAddresses
         self.openFileLimit = openFileLimit
+        sizes = (try? QueueSizes.parse(command.sizes)) ?? []
+        submits = command.submits
+        submitClients = command.submitClients
+        claims = command.claims
+        activeRequests = command.activeRequests
+        sampleSeconds = command.sampleSeconds
     }
 
     /// Jobs, rate and run length as server and emulator settings (the run spans warm-up, window and slack).

@@ -7,6 +7,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case idleConnections = "idle-connections"
     case slowConsumer = "slow-consumer"
     case churn
+    case queue
 
     func run(_ settings: BenchSettings) async throws -> BenchReport {
         switch self {
@@ -14,6 +15,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .idleConnections: try await IdleConnectionsRun(settings: settings).run()
         case .slowConsumer: try await SlowConsumerRun(settings: settings).run()
         case .churn: try await ChurnRun(settings: settings).run()
+        case .queue: try await QueueRun(settings: settings).run()
         }
     }
 }
