@@ -1,12 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DynamicJSON
 import EaselRealtime
+import EaselTesting
 import Foundation
 import HTTPTypes
 import HummingbirdWSClient
 import Logging
-import SDNext
 import Testing
 
 /// The admission check before the upgrade: a refused request gets an HTTP status and a JSON body and never a
