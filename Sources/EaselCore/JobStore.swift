@@ -19,7 +19,8 @@ public protocol JobStore: Sendable {
     /// stored job, or nil when the job was not processing.
     func requestCancel(_ id: JobID, at date: Date) async throws -> Job?
 
-    /// Puts a processing job back in the queue (its backend went away). Returns false when it was not processing.
+    /// Puts a processing job back in the queue (its backend went away, or Easel is stopping). Returns false when it
+    /// was not processing, or when its cancel was requested: such a job is ended as cancelled instead.
     func requeue(_ id: JobID) async throws -> Bool
 
     /// How many jobs have `status`, without counting rows.
@@ -34,7 +35,7 @@ public protocol JobStore: Sendable {
     /// Removes a finished job. Returns what was removed, or nil when there was no such finished job.
     func deleteFinished(_ id: JobID) async throws -> Job?
 
-    /// At start-up: jobs left `processing` by a stopped server are re-queued while they have attempts left,
-    /// else failed with `server_stopped`. Returns the ids of both groups.
-    func recoverInterrupted(maxAttempts: Int, at date: Date) async throws -> (requeued: [JobID], failed: [JobID])
+    /// At start-up: re-queues the jobs a stopped server left `processing` that have attempts left and no cancel
+    /// request. Returns their ids, and the other jobs it left `processing`, which the caller ends.
+    func requeueInterrupted(maxAttempts: Int) async throws -> (requeued: [JobID], remaining: [Job])
 }

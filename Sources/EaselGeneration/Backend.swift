@@ -14,6 +14,8 @@ public final class Backend: Sendable {
         public var currentJob: JobID?
         public var completedJobs = 0
         public var lastCheckedAt: Date?
+        /// When the backend last answered: a health check passed or a generation returned.
+        var lastAnswerAt: ContinuousClock.Instant?
     }
 
     /// The server's address without credentials; also the backend's name in job records.
@@ -33,7 +35,13 @@ public final class Backend: Sendable {
             state.healthy = healthy
             state.lastError = error
             state.lastCheckedAt = Date()
+            if healthy { state.lastAnswerAt = .now }
         }
+    }
+
+    /// Whether the backend has said nothing for longer than `duration` (or never answered).
+    func silent(for duration: Duration) -> Bool {
+        state.withLock { state in state.lastAnswerAt.map { .now - $0 > duration } ?? true }
     }
 
     func setCurrentJob(_ jobID: JobID?) {
@@ -41,6 +49,9 @@ public final class Backend: Sendable {
     }
 
     func recordCompletion() {
-        state.withLock { $0.completedJobs += 1 }
+        state.withLock { state in
+            state.completedJobs += 1
+            state.lastAnswerAt = .now
+        }
     }
 }

@@ -6,9 +6,10 @@ import ServiceLifecycle
 
 /// The seed's DeliveryWorker: one loop per backend, each running one job at a time. A new job wakes one idle
 /// loop (`DispatchSignal`), not all of them. Highest priority first, oldest first within a priority. Each loop
-/// looks after its own backend's health: it checks at start, while the backend is unreachable (with backoff), and
-/// every `healthCheckInterval` while idle, never before each claim; a backend that does not answer claims nothing
-/// while the others serve.
+/// looks after its own backend's health: it checks at start, while the backend is unreachable (with backoff),
+/// every `healthCheckInterval` while idle, and when woken after `recheckAfterSilence` without an answer (so a
+/// backend that died while idle does not use up a job's attempts); never before each claim of a busy backend.
+/// A backend that does not answer claims nothing while the others serve.
 public struct DeliveryWorker: Service {
     /// Tuning with documented defaults.
     public struct Configuration: Sendable {
@@ -22,6 +23,9 @@ public struct DeliveryWorker: Service {
         /// How often an idle backend's health is checked (and the queue looked at, for jobs no signal announced).
         /// Default 10 s.
         public var healthCheckInterval: Duration = .seconds(10)
+        /// A loop woken for a job checks its backend's health first when nothing was heard from it for this long.
+        /// Default 2 s.
+        public var recheckAfterSilence: Duration = .seconds(2)
         /// Starts a job may have; a job whose backend vanished is re-queued until then. Default 2.
         public var maxAttempts = 2
         public init() {}
@@ -70,7 +74,8 @@ public struct DeliveryWorker: Service {
                 }
                 do {
                     guard let job = try await service.store.claimNext(backend: backend.url, at: Date()) else {
-                        healthDue = !(await service.dispatch.waitForJob(timeout: configuration.healthCheckInterval))
+                        let woken = await service.dispatch.waitForJob(timeout: configuration.healthCheckInterval)
+                        healthDue = !woken || backend.silent(for: configuration.recheckAfterSilence)
                         continue
                     }
                     await JobRun(job: job, backend: backend, worker: self, logger: logger.with("job", job.id.rawValue)).run()

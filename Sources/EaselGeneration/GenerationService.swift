@@ -1,6 +1,5 @@
 import EaselCore
 import Foundation
-import SDNext
 
 /// The seed's GenerationService: the one place where jobs enter the queue and leave it by request. It validates,
 /// stores, announces (`generation_started`) and wakes one idle backend; running the job is the `DeliveryWorker`'s
@@ -54,12 +53,31 @@ public struct GenerationService: Sendable {
     }
 
     public func cancel(_ id: JobID) async throws -> CancelOutcome {
-        if try await finisher.end(id, from: .queued, with: .cancelled("Cancelled before it started"), progress: nil) != nil {
-            return .cancelled
+        // Twice at most: a running job can be handed back to the queue between the two conditional writes.
+        for _ in 0..<2 {
+            if try await finisher.end(id, from: .queued, with: .cancelled("Cancelled before it started"), progress: nil) != nil {
+                return .cancelled
+            }
+            if try await store.requestCancel(id, at: Date()) != nil { return .cancelling }
+            guard let job = try await store.job(id) else { return .notFound }
+            guard job.status == .queued else { return .notCancellable(job.status) }
         }
-        if try await store.requestCancel(id, at: Date()) != nil { return .cancelling }
-        guard let job = try await store.job(id) else { return .notFound }
-        return .notCancellable(job.status)
+        return .notCancellable(.queued)
+    }
+
+    /// At start-up, before any backend runs: jobs a stopped server left running go back to the queue while they
+    /// have attempts left; the others end, through the same path as every ending (`server_stopped`, or
+    /// `cancelled` when a cancel was asked for). Returns how many of each.
+    public func recoverInterruptedJobs(maxAttempts: Int) async throws -> (requeued: Int, ended: Int) {
+        let (requeued, remaining) = try await store.requeueInterrupted(maxAttempts: maxAttempts)
+        for job in remaining {
+            let outcome: JobOutcome = job.cancelRequestedAt != nil
+                ? .cancelled("Cancelled by request")
+                : .failed(JobFailure(
+                    .serverStopped, "Server stopped while the job was running (attempt \(job.attempts) of \(maxAttempts))"))
+            _ = try await finisher.end(job.id, from: .processing, with: outcome, progress: nil)
+        }
+        return (requeued.count, remaining.count)
     }
 
     /// The `generation_complete` view of a finished job, with images in its return format.

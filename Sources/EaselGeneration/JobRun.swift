@@ -5,9 +5,9 @@ import Logging
 import SDNext
 
 /// One claimed job on one backend, from the first `progress_update` to its single `generation_complete`.
-/// The generation call, the JobMonitor and the cancel watcher run as children of one task group; when the call
+/// The generation call, the JobMonitor and the interrupter run as children of one task group; when the call
 /// returns the others are cancelled and awaited, so the final progress and the completion are always the last
-/// events of the job. Every way it ends goes through `JobFinisher`.
+/// events of the job. How it ended is decided once, after the group, and goes through `JobFinisher`.
 struct JobRun {
     let job: Job
     let backend: Backend
@@ -19,7 +19,7 @@ struct JobRun {
     private enum ChildResult {
         case generation(Result<GenerationResult, any Error>)
         case monitor(ProgressTracker)
-        case cancelWatcher(requested: Bool)
+        case interrupter
     }
 
     func run() async {
@@ -36,7 +36,6 @@ struct JobRun {
         var generation: Result<GenerationResult, any Error> = .failure(CancellationError())
         let initialTracker = ProgressTracker(plan: plan)
         var tracker = initialTracker
-        var cancelRequested = false
         await withTaskGroup(of: ChildResult.self) { group in
             group.addTask { .generation(await generate()) }
             group.addTask {
@@ -45,7 +44,10 @@ struct JobRun {
                     previewDemand: worker.previewDemand, metrics: service.metrics)
                 return .monitor(await monitor.run(tracker: initialTracker, published: started))
             }
-            group.addTask { .cancelWatcher(requested: await interruptWhenCancelRequested()) }
+            group.addTask {
+                await interruptWhenCancelRequested()
+                return .interrupter
+            }
             for await child in group {
                 switch child {
                 case .generation(let result):
@@ -53,12 +55,14 @@ struct JobRun {
                     group.cancelAll()
                 case .monitor(let observed):
                     tracker = observed
-                case .cancelWatcher(let requested):
-                    cancelRequested = requested
+                case .interrupter:
+                    break
                 }
             }
         }
-        await end(generation, cancelRequested: cancelRequested, progress: tracker)
+        // A fresh task: a shutdown cancels this one, and the store must still be told how the job ended.
+        let (shuttingDown, observed) = (Task.isCancelled, tracker)
+        await Task { await end(generation, shuttingDown: shuttingDown, progress: observed) }.value
     }
 
     private func generate() async -> Result<GenerationResult, any Error> {
@@ -76,31 +80,35 @@ struct JobRun {
     }
 
     /// Reads the job's cancel request from the store every poll interval; once there is one, interrupts SD.Next
-    /// until the generation returns (and this task is cancelled). Returns whether a cancel was requested.
-    private func interruptWhenCancelRequested() async -> Bool {
+    /// until the generation returns (and this task is cancelled). Whether the job ends cancelled is decided after.
+    private func interruptWhenCancelRequested() async {
         while !Task.isCancelled {
-            if (try? await service.store.job(job.id))?.cancelRequestedAt != nil {
+            if await isCancelRequested() {
                 await backend.client.keepInterrupting(every: worker.configuration.interruptInterval)
-                return true
+                return
             }
             do {
                 try await Task.sleep(until: PollClock.nextTick(after: .now, interval: worker.configuration.pollInterval),
                                      clock: .continuous)
             } catch {
-                return false
+                return
             }
         }
-        return false
     }
 
-    /// Decides how the run ended and hands that to the finisher.
-    private func end(_ generation: Result<GenerationResult, any Error>, cancelRequested: Bool, progress tracker: ProgressTracker) async {
-        if Task.isCancelled {
-            await handOver(reason: "Easel is shutting down", interruptBackend: true)
+    private func isCancelRequested() async -> Bool {
+        (try? await service.store.job(job.id))?.cancelRequestedAt != nil
+    }
+
+    /// Decides how the run ended and hands that to the finisher. A cancel request wins over every other ending,
+    /// a shutdown or a lost backend included: the client was told the job is being cancelled.
+    private func end(_ generation: Result<GenerationResult, any Error>, shuttingDown: Bool, progress tracker: ProgressTracker) async {
+        if await isCancelRequested() {
+            await finish(.cancelled("Cancelled by request"), progress: tracker.progress)
             return
         }
-        if cancelRequested {
-            await finish(.cancelled("Cancelled by request"), progress: tracker.progress)
+        if shuttingDown {
+            await handOver(reason: "Easel is shutting down", interruptBackend: true, progress: tracker)
             return
         }
         switch generation {
@@ -118,7 +126,9 @@ struct JobRun {
             if error.code == .connection {
                 backend.recordHealth(false, error: error.message)
                 if job.attempts < worker.configuration.maxAttempts {
-                    await handOver(reason: "Backend \(backend.url) became unreachable (\(error.message))", interruptBackend: false)
+                    await handOver(
+                        reason: "Backend \(backend.url) became unreachable (\(error.message))", interruptBackend: false,
+                        progress: tracker)
                     return
                 }
             }
@@ -143,15 +153,18 @@ struct JobRun {
     }
 
     /// Puts the job back in the queue for another backend (or for the next start), and wakes an idle backend.
-    private func handOver(reason: String, interruptBackend: Bool) async {
-        // A fresh task, because this one may be cancelled (shutdown) and the store must still be told.
-        let finisher = service.finisher
-        let requeued = await Task {
-            if interruptBackend { try? await backend.client.interrupt() }
-            return (try? await finisher.requeue(job.id, reason: reason)) ?? false
-        }.value
-        guard requeued else { return }
-        service.dispatch.jobsArrived()
-        logger.warning("job re-queued", metadata: ["reason": "\(reason)"])
+    /// A cancel requested meanwhile keeps it out of the queue (see `JobStore.requeue`): it ends cancelled.
+    private func handOver(reason: String, interruptBackend: Bool, progress tracker: ProgressTracker) async {
+        if interruptBackend { try? await backend.client.interrupt() }
+        do {
+            if try await service.finisher.requeue(job.id, reason: reason) {
+                service.dispatch.jobsArrived()
+                logger.warning("job re-queued", metadata: ["reason": "\(reason)"])
+            } else if await isCancelRequested() {
+                await finish(.cancelled("Cancelled by request"), progress: tracker.progress)
+            }
+        } catch {
+            logger.error("could not put the job back in the queue", metadata: ["error": "\(error)"])
+        }
     }
 }

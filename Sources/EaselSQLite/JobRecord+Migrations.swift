@@ -1,4 +1,3 @@
-import EaselCore
 import GRDB
 
 extension JobRecord {
@@ -34,6 +33,7 @@ extension JobRecord {
                     WHEN error LIKE 'Server stopped%' THEN 'server_stopped'
                     ELSE 'internal_error' END
                 WHERE status IN ('failed', 'cancelled');
+                UPDATE job SET error = 'Cancelled' WHERE status = 'cancelled' AND error IS NULL;
                 DROP INDEX job_queue;
                 -- The claim: queued jobs in priority order, oldest first (rowid breaks ties), read straight off the index.
                 CREATE INDEX job_claim ON job(status, priority DESC, created_at);
@@ -52,21 +52,19 @@ extension JobRecord {
     /// change, so counting the queue reads one row instead of scanning it.
     private static func createStatusCounts(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE job_count (status TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL)")
-        for status in JobStatus.allCases {
-            try db.execute(
-                sql: "INSERT INTO job_count (status, n) SELECT ?, COUNT(*) FROM job WHERE status = ?",
-                arguments: [status.rawValue, status.rawValue])
-        }
         try db.execute(sql: """
+            INSERT INTO job_count (status, n) SELECT status, COUNT(*) FROM job GROUP BY status;
             CREATE TRIGGER job_count_insert AFTER INSERT ON job BEGIN
-                UPDATE job_count SET n = n + 1 WHERE status = NEW.status;
+                INSERT INTO job_count (status, n) VALUES (NEW.status, 1)
+                    ON CONFLICT (status) DO UPDATE SET n = n + 1;
             END;
             CREATE TRIGGER job_count_delete AFTER DELETE ON job BEGIN
                 UPDATE job_count SET n = n - 1 WHERE status = OLD.status;
             END;
             CREATE TRIGGER job_count_update AFTER UPDATE OF status ON job WHEN OLD.status <> NEW.status BEGIN
                 UPDATE job_count SET n = n - 1 WHERE status = OLD.status;
-                UPDATE job_count SET n = n + 1 WHERE status = NEW.status;
+                INSERT INTO job_count (status, n) VALUES (NEW.status, 1)
+                    ON CONFLICT (status) DO UPDATE SET n = n + 1;
             END;
             """)
     }

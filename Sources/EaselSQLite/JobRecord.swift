@@ -59,6 +59,12 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         result = try job.result.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
     }
 
+    /// A row written before failure codes existed may have a message without a code.
+    private var failure: JobFailure? {
+        guard error != nil || errorCode != nil else { return nil }
+        return JobFailure(errorCode.map(JobFailure.Code.init(rawValue:)) ?? .internalError, error ?? "")
+    }
+
     func job() throws -> Job {
         let decoder = JSONDecoder()
         return Job(
@@ -72,7 +78,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             finishedAt: finishedAt,
             attempts: attempts,
             backend: backend,
-            failure: error.map { JobFailure(errorCode.map(JobFailure.Code.init(rawValue:)) ?? .internalError, $0) },
+            failure: failure,
             cancelRequestedAt: cancelRequestedAt,
             result: try result.map { try decoder.decode(JobResult.self, from: Data($0.utf8)) }
         )

@@ -68,7 +68,7 @@ public struct SQLiteJobStore: JobStore {
     public func requeue(_ id: JobID) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE job SET status = ?, backend = NULL WHERE id = ? AND status = ?",
+                sql: "UPDATE job SET status = ?, backend = NULL WHERE id = ? AND status = ? AND cancel_requested_at IS NULL",
                 arguments: [JobStatus.queued.rawValue, id.rawValue, JobStatus.processing.rawValue])
             return db.changesCount == 1
         }
@@ -102,26 +102,22 @@ public struct SQLiteJobStore: JobStore {
         }?.job()
     }
 
-    public func recoverInterrupted(maxAttempts: Int, at date: Date) async throws -> (requeued: [JobID], failed: [JobID]) {
+    public func requeueInterrupted(maxAttempts: Int) async throws -> (requeued: [JobID], remaining: [Job]) {
         try await database.write { db in
             let stranded = try JobRecord.fetchAll(db, sql: Queries.processing)
             var requeued: [JobID] = []
-            var failed: [JobID] = []
+            var remaining: [Job] = []
             for var record in stranded {
-                if record.attempts < maxAttempts {
-                    record.status = JobStatus.queued.rawValue
-                    record.backend = nil
-                    requeued.append(JobID(rawValue: record.id))
-                } else {
-                    record.status = JobStatus.failed.rawValue
-                    record.error = "Server stopped while the job was running (attempt \(record.attempts) of \(maxAttempts))"
-                    record.errorCode = JobFailure.Code.serverStopped.rawValue
-                    record.finishedAt = date
-                    failed.append(JobID(rawValue: record.id))
+                guard record.attempts < maxAttempts, record.cancelRequestedAt == nil else {
+                    remaining.append(try record.job())
+                    continue
                 }
+                record.status = JobStatus.queued.rawValue
+                record.backend = nil
                 try record.update(db)
+                requeued.append(JobID(rawValue: record.id))
             }
-            return (requeued, failed)
+            return (requeued, remaining)
         }
     }
 }

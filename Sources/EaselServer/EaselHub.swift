@@ -32,12 +32,6 @@ public struct EaselHub: Service {
 
     private func runHub(backendURLs: [String]) async throws {
         let store = try SQLiteJobStore(path: configuration.resolvedDatabasePath)
-        let recovered = try await store.recoverInterrupted(maxAttempts: configuration.worker.maxAttempts, at: Date())
-        if !recovered.requeued.isEmpty || !recovered.failed.isEmpty {
-            logger.notice("recovered jobs left running by the last stop", metadata: [
-                "requeued": "\(recovered.requeued.count)", "failed": "\(recovered.failed.count)",
-            ])
-        }
         try await HTTPClient.withHTTPClient(configuration: .sdNext) { httpClient in
             let backends = try backendURLs.map {
                 Backend(client: SDNextClient(configuration: try SDNextConfiguration(url: $0), httpClient: httpClient))
@@ -54,6 +48,12 @@ public struct EaselHub: Service {
         let service = GenerationService(
             store: store, events: JobEventBus(), presenter: presenter, limits: configuration.limits, metrics: metrics,
             dispatch: DispatchSignal(loops: backends.count))
+        let recovered = try await service.recoverInterruptedJobs(maxAttempts: configuration.worker.maxAttempts)
+        if recovered.requeued + recovered.ended > 0 {
+            logger.notice("recovered jobs left running by the last stop", metadata: [
+                "requeued": "\(recovered.requeued)", "ended": "\(recovered.ended)",
+            ])
+        }
         let webSocket = WebSocketService(
             bus: service.events, manager: ConnectionManager(configuration: configuration.realtime, metrics: metrics),
             snapshots: { await service.snapshot(of: $0) }, logger: logger)

@@ -88,18 +88,27 @@ public enum JobStoreConformance {
             #expect(requeued.status == .queued && requeued.backend == nil && requeued.attempts == 1)
             #expect(try await store.claimNext(backend: "c", at: Date())?.attempts == 2)
         },
-        Check(name: "recovery requeues once, then fails with server_stopped") { store in
+        Check(name: "does not requeue a job whose cancel was requested") { store in
+            let queued = job("a", at: 1)
+            try await store.insert(queued)
+            _ = try #require(try await store.claimNext(backend: "b", at: Date()))
+            _ = try #require(try await store.requestCancel(queued.id, at: Date()))
+            #expect(try await store.requeue(queued.id) == false)
+            #expect(try await store.job(queued.id)?.status == .processing)
+        },
+        Check(name: "after a stop, requeues jobs with attempts left and hands back the rest") { store in
             try await store.insert(job("a", at: 1))
+            try await store.insert(job("cancel me", at: 2))
             let first = try #require(try await store.claimNext(backend: "b", at: Date()))
-            let recovered = try await store.recoverInterrupted(maxAttempts: 2, at: Date())
-            #expect(recovered.requeued == [first.id] && recovered.failed.isEmpty)
+            let doomed = try #require(try await store.claimNext(backend: "b", at: Date()))
+            _ = try #require(try await store.requestCancel(doomed.id, at: Date()))
+            let recovered = try await store.requeueInterrupted(maxAttempts: 2)
+            #expect(recovered.requeued == [first.id] && recovered.remaining.map(\.id) == [doomed.id])
+            #expect(try await store.job(doomed.id)?.status == .processing)
             let second = try #require(try await store.claimNext(backend: "b", at: Date()))
             #expect(second.id == first.id && second.attempts == 2)
-            let again = try await store.recoverInterrupted(maxAttempts: 2, at: Date())
-            #expect(again.failed == [first.id])
-            let failed = try #require(try await store.job(first.id))
-            #expect(failed.status == .failed && failed.failure?.code == .serverStopped)
-            #expect(failed.error?.contains("Server stopped") == true)
+            let again = try await store.requeueInterrupted(maxAttempts: 2)
+            #expect(again.requeued.isEmpty && Set(again.remaining.map(\.id)) == [first.id, doomed.id])
         },
     ]
 }

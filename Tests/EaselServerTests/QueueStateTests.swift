@@ -1,6 +1,7 @@
 import EaselCore
 import EaselSQLite
 import EaselTesting
+import DynamicJSON
 import Foundation
 import SDNextEmulator
 import Testing
@@ -47,7 +48,10 @@ import Testing
     /// Health is each backend's own business: running jobs back to back sends no health check before each claim.
     @Test func jobsRunWithoutAHealthCheckBeforeEachClaim() async throws {
         try await withEmulators(count: 3) { emulators in
-            try await withHub(backends: emulators.map(\.baseURL), configure: { $0.worker.healthCheckInterval = .seconds(600) }) { hub in
+            try await withHub(backends: emulators.map(\.baseURL), configure: {
+                $0.worker.healthCheckInterval = .seconds(600)
+                $0.worker.recheckAfterSilence = .seconds(600)
+            }) { hub in
                 // Each backend checks once at start.
                 #expect(try await eventually {
                     try await hub.request(.GET, "/api/v1/generation/backends").body["backends"]?.array?
@@ -67,6 +71,39 @@ import Testing
                 let checkedAfter = try await hub.request(.GET, "/api/v1/generation/backends").body["backends"]?.array?
                     .map { $0["last_checked_at"] }
                 #expect(checkedBefore != nil && checkedAfter == checkedBefore)
+            }
+        }
+    }
+
+    /// Jobs a crashed server left running: the one with attempts left runs again, the one on its last attempt
+    /// fails with `server_stopped`, the one whose cancel was asked for ends cancelled; all three end through the
+    /// same path as any job (events, counters).
+    @Test func jobsLeftRunningByACrashAreRequeuedOrEndedAtStart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let crashed = try SQLiteJobStore(path: folder.appendingPathComponent("easel.sqlite").path)
+        let parameters = GenerationParameters(prompt: "left running", steps: 2, width: 64, height: 64)
+        let (again, lastTry, cancelled) = (Job(parameters: parameters), Job(parameters: parameters), Job(parameters: parameters))
+        for job in [lastTry, again, cancelled] {
+            try await crashed.insert(job)
+            _ = try await crashed.claimNext(backend: "gone", at: Date())
+        }
+        _ = try await crashed.requeue(lastTry.id)
+        _ = try await crashed.claimNext(backend: "gone", at: Date())
+        _ = try await crashed.requestCancel(cancelled.id, at: Date())
+
+        try await withEmulators(count: 1) { emulators in
+            try await withHub(backends: emulators.map(\.baseURL), dataDirectory: folder) { hub in
+                func delivery(_ job: Job) async throws -> JSONValue? {
+                    try await hub.request(.GET, "/api/v1/generation/jobs/\(job.id.rawValue)").body["delivery"]
+                }
+                #expect(try await eventually { try await delivery(again)?["status"]?.string == "completed" })
+                let failed = try await delivery(lastTry)
+                #expect(failed?["status"]?.string == "failed" && failed?["error_code"]?.string == "server_stopped")
+                let stopped = try await delivery(cancelled)
+                #expect(stopped?["status"]?.string == "cancelled" && stopped?["error_code"]?.string == "cancelled")
+                let metrics = String(decoding: try await hub.raw(.GET, "/metrics").data, as: UTF8.self)
+                #expect(metrics.contains(#"easel_jobs_finished_total{status="failed"} 1"#), "\(metrics)")
             }
         }
     }
