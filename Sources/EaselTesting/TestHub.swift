@@ -45,19 +45,13 @@ public struct TestHub: Sendable {
     }
 }
 
-/// Fast emulator settings for tests: short steps and no rate limit (tests poll faster than SD.Next allows).
-public func testEmulatorConfiguration(stepMilliseconds: Int = 10) -> EmulatorConfiguration {
-    EmulatorConfiguration(port: 0, stepDuration: .milliseconds(stepMilliseconds), stageGap: .milliseconds(2),
-                          modelLoadDuration: .milliseconds(20), rateLimitPerMinute: nil)
-}
-
 /// Starts `count` emulators, runs `body`, stops them.
 @discardableResult
 public func withEmulators<Result: Sendable>(
     count: Int, stepMilliseconds: Int = 10, _ body: ([RunningEmulator]) async throws -> Result
 ) async throws -> Result {
     try await withSDNextEmulators(
-        count: count, configuration: testEmulatorConfiguration(stepMilliseconds: stepMilliseconds),
+        count: count, configuration: .testing(stepDuration: .milliseconds(stepMilliseconds)),
         logger: Logger(label: "test-emulator"), body)
 }
 

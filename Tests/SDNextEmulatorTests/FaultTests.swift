@@ -1,3 +1,4 @@
+import EaselTesting
 import Foundation
 import Logging
 import SDNextEmulator
@@ -101,7 +102,7 @@ import Testing
         var logger = Logger(label: "sdnext-emulator-test")
         logger.logLevel = .critical
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let emulator = EmulatorServer(configuration: testConfiguration(), logger: logger) { portContinuation.yield($0) }
+        let emulator = EmulatorServer(configuration: EmulatorConfiguration.testing(stepDuration: .milliseconds(5)), logger: logger) { portContinuation.yield($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await emulator.run() }
             var iterator = ports.makeAsyncIterator()

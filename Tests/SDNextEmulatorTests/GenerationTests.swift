@@ -6,7 +6,7 @@ import Testing
 /// Generation over real sockets: images, stages, determinism, parameters and info.
 @Suite(.timeLimit(.minutes(1))) struct GenerationTests {
     @Test func txt2imgReturnsJPEGAtRequestedSizeWithParametersAndInfo() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let result = try await client.post(
                 "/sdapi/v1/txt2img", #"{"prompt":"a red fox","steps":4,"width":64,"height":48,"unknown_key":1}"#)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func pngFormatAndDeterminism() async throws {
-        try await withEmulator(testConfiguration(samplesFormat: .png)) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(samplesFormat: .png)) { emulator in
             let client = EmulatorClient(emulator)
             let request = #"{"prompt":"lighthouse","seed":1234,"steps":2,"width":64,"height":64}"#
             let first = try #require(try await client.post("/sdapi/v1/txt2img", request).object()["images"] as? [String])
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func progressWalksTheStagesInOrder() async throws {
-        try await withEmulator(testConfiguration(stepMilliseconds: 20)) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(20))) { emulator in
             let client = EmulatorClient(emulator)
             async let generation = client.post("/sdapi/v1/txt2img", #"{"steps":10,"width":64,"height":64}"#)
             var jobs: [String] = []
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func img2imgAndHiresAddTheirStages() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let img2img = try await client.post(
                 "/sdapi/v1/img2img", #"{"init_images":["\#(samplePNGBase64())"],"steps":10,"width":48,"height":32}"#)
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func img2imgSamplesFloorOfStepsTimesDenoise() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             try await client.setFaults(#"{"hang":true}"#)
             async let generation = client.post(
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func batchGridAndSendImages() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let batch = #""batch_size":2,"n_iter":2,"steps":2,"width":32,"height":32,"seed":10"#
             let plain = try await client.post("/sdapi/v1/txt2img", "{\(batch)}").object()
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func checkpointSwitchingLoadsUnderTheLockAndUnknownModelAborts() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let unknown = try await client.post("/sdapi/v1/txt2img", #"{"sd_model_checkpoint":"missing","steps":2}"#).object()
             #expect((unknown["images"] as? [String])?.isEmpty == true && unknown["info"] as? String == "")
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func controlReturnsImagesAndOneProcessedMapPerUnit() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let input = samplePNGBase64()
             let body = #"{"prompt":"edges","steps":2,"width_before":48,"height_before":40,"width":512,"#

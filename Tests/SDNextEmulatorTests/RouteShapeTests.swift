@@ -1,3 +1,4 @@
+import EaselTesting
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// Status codes and body shapes of every route, against reference §6 (no generation involved).
 @Suite(.timeLimit(.minutes(1))) struct RouteShapeTests {
     @Test func versionIdentifiesSDNextAndEveryResponseHasProcessTime() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let result = try await client.get("/sdapi/v1/version")
             #expect(result.status == 200)
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func unknownRouteWrongMethodAndBadBodies() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let missing = try await client.get("/sdapi/v1/nothing")
             #expect(missing.status == 404)
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func samplerValidation() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             for body in [#"{"sampler_name":"DPM++ 2M Karras"}"#, #"{"sampler_name":null}"#, #"{"sampler_name":""}"#] {
                 let result = try await client.post("/sdapi/v1/txt2img", body)
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func img2imgRequiresDecodableInitImages() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let missing = try await client.post("/sdapi/v1/img2img", #"{"prompt":"x"}"#)
             #expect(missing.status == 400)
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func interruptAndSkipAnswer204WithEmptyBody() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             for path in ["/sdapi/v1/interrupt", "/sdapi/v1/skip"] {
                 let result = try await client.post(path)
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func idleProgressStatusAndInternalProgress() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let progress = try await client.progress(skipImage: false)
             #expect(progress["id"] as? Int == 0)
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test func modelSamplerMemoryCheckpointAndOptionsFixtures() async throws {
-        try await withEmulator(testConfiguration()) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
             let models = try await client.get("/sdapi/v1/sd-models").array()
             let first = try #require(models.first as? [String: Any])
@@ -125,7 +126,7 @@ import Testing
 
     @Test func basicAuthBodiesAndHeader() async throws {
         let credentials = EmulatorCredentials(username: "user", password: "secret")
-        try await withEmulator(testConfiguration(credentials: credentials)) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(credentials: credentials)) { emulator in
             let anonymous = EmulatorClient(emulator)
             let missing = try await anonymous.get("/sdapi/v1/status")
             #expect(missing.status == 401)
@@ -145,7 +146,7 @@ import Testing
     }
 
     @Test func rateLimitAnswers429AfterTheBudget() async throws {
-        try await withEmulator(testConfiguration(rateLimit: 5)) { emulator in
+        try await withEmulator(EmulatorConfiguration.testing(rateLimitPerMinute: 5)) { emulator in
             let client = EmulatorClient(emulator)
             for _ in 0..<5 { #expect(try await client.get("/sdapi/v1/version").status == 200) }
             let limited = try await client.get("/sdapi/v1/version")

@@ -86,16 +86,6 @@ struct EmulatorClient: Sendable {
     }
 }
 
-/// Fast timings and small images keep tests quick; port 0 keeps them independent.
-func testConfiguration(
-    stepMilliseconds: Int = 5, credentials: EmulatorCredentials? = nil, samplesFormat: SamplesFormat = .jpg,
-    rateLimit: Int? = nil
-) -> EmulatorConfiguration {
-    EmulatorConfiguration(
-        port: 0, credentials: credentials, stepDuration: .milliseconds(stepMilliseconds), stageGap: .milliseconds(2),
-        modelLoadDuration: .milliseconds(20), samplesFormat: samplesFormat, rateLimitPerMinute: rateLimit)
-}
-
 /// Decoded pixel size of base64 image data, via the same C codec the emulator uses.
 func decodedSize(ofBase64 text: String) -> (format: String, width: Int, height: Int)? {
     guard let data = Data(base64Encoded: text) else { return nil }
@@ -136,7 +126,7 @@ func samplePNGBase64(width: Int = 32, height: Int = 32) -> String {
 /// `withSDNextEmulator` with a logger that keeps test output readable (every emulator logs its
 /// start, and the fault tests provoke server-side errors on purpose).
 func withEmulator<Result: Sendable>(
-    _ configuration: EmulatorConfiguration = testConfiguration(), _ body: (RunningEmulator) async throws -> Result
+    _ configuration: EmulatorConfiguration = EmulatorConfiguration.testing(stepDuration: .milliseconds(5)), _ body: (RunningEmulator) async throws -> Result
 ) async throws -> Result {
     var logger = Logger(label: "sdnext-emulator-test")
     logger.logLevel = .critical

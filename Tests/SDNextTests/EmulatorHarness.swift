@@ -1,28 +1,8 @@
+import EaselTesting
 import Logging
 import SDNext
 import SDNextEmulator
 import Testing
-
-extension EmulatorConfiguration {
-    /// A fast emulator on an ephemeral port, without the rate limiter (tests poll quickly).
-    static func testing(
-        stepDuration: Duration = .milliseconds(10),
-        stageGap: Duration = .milliseconds(5),
-        credentials: EmulatorCredentials? = nil,
-        faults: FaultSettings = FaultSettings(),
-        rateLimitPerMinute: Int? = nil
-    ) -> EmulatorConfiguration {
-        EmulatorConfiguration(
-            port: 0,
-            credentials: credentials,
-            stepDuration: stepDuration,
-            stageGap: stageGap,
-            modelLoadDuration: .milliseconds(20),
-            faults: faults,
-            rateLimitPerMinute: rateLimitPerMinute
-        )
-    }
-}
 
 /// Starts an emulator, hands a client for it to `body`, and stops the emulator afterwards.
 func withEmulatorClient<Result: Sendable>(
