@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import EaselTesting
 import Glibc
 #endif
+import EaselTesting
 import Foundation
 
 /// A deliberately badly behaved WebSocket peer over a plain TCP socket: it can stop reading, never answer
@@ -12,22 +12,7 @@ final class RawWebSocket: Sendable {
     /// Connects and completes the upgrade handshake. `receiveBuffer` shrinks the kernel's receive buffer so a
     /// peer that stops reading stalls the server's writes sooner.
     init(port: Int, path: String = "/api/v1/ws/progress", receiveBuffer: Int32? = nil) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket() failed") }
-        if var size = receiveBuffer {
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw TestFailure("connect() failed")
-        }
+        fd = try connectedLoopbackSocket(port: port, receiveBuffer: receiveBuffer)
         try sendAll(Array((
             "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
@@ -122,4 +107,25 @@ final class RawWebSocket: Sendable {
             offset += sent
         }
     }
+}
+
+/// A TCP socket connected to 127.0.0.1:`port`; `receiveBuffer` sets the kernel's receive buffer size first.
+func connectedLoopbackSocket(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw TestFailure("socket() failed") }
+    if var size = receiveBuffer {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        close(fd)
+        throw TestFailure("connect() failed")
+    }
+    return fd
 }
