@@ -29,8 +29,9 @@ public protocol JobStore: Sendable {
     /// Jobs still queued or processing, most recently started first.
     func activeJobs(limit: Int) async throws -> [Job]
 
-    /// Completed jobs, newest first.
-    func completedJobs(limit: Int, offset: Int) async throws -> [Job]
+    /// Completed jobs, newest first: after skipping `offset`, or (costing O(limit) however deep the page) older
+    /// than the completed job `before`.
+    func completedJobs(limit: Int, offset: Int, before: JobID?) async throws -> [Job]
 
     /// Removes a finished job. Returns what was removed, or nil when there was no such finished job.
     func deleteFinished(_ id: JobID) async throws -> Job?

@@ -15,6 +15,11 @@ extension SQLiteJobStore {
         static let completed = """
             SELECT * FROM job INDEXED BY job_finished WHERE status = 'completed' ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?
             """
+        static let completedBefore = """
+            SELECT * FROM job INDEXED BY job_finished WHERE status = 'completed'
+            AND (created_at, rowid) < (SELECT created_at, rowid FROM job WHERE id = ?)
+            ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?
+            """
         static let processing = "SELECT * FROM job INDEXED BY job_claim WHERE status = 'processing'"
     }
 
@@ -22,10 +27,11 @@ extension SQLiteJobStore {
     /// sorts (`USE TEMP B-TREE`) or scans the whole table costs time that grows with the jobs stored.
     public func queryPlans() async throws -> [String: [String]] {
         let queries = ["claim": Queries.claim, "active": Queries.active, "completed": Queries.completed,
-                       "processing": Queries.processing]
+                       "completedBefore": Queries.completedBefore, "processing": Queries.processing]
         return try await database.read { db in
             try queries.mapValues { sql in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.replacingOccurrences(of: "?", with: "50"))
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.replacingOccurrences(of: "= ?", with: "= 'x'")
+                    .replacingOccurrences(of: "?", with: "50"))
                     .map { $0["detail"] as String }
             }
         }

@@ -86,9 +86,12 @@ public struct SQLiteJobStore: JobStore {
         }.map { try $0.job() }
     }
 
-    public func completedJobs(limit: Int, offset: Int) async throws -> [Job] {
+    public func completedJobs(limit: Int, offset: Int, before: JobID?) async throws -> [Job] {
         try await database.read { db in
-            try JobRecord.fetchAll(db, sql: Queries.completed, arguments: [limit, offset])
+            if let before {
+                return try JobRecord.fetchAll(db, sql: Queries.completedBefore, arguments: [before.rawValue, limit, offset])
+            }
+            return try JobRecord.fetchAll(db, sql: Queries.completed, arguments: [limit, offset])
         }.map { try $0.job() }
     }
 

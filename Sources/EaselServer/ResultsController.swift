@@ -19,8 +19,19 @@ struct ResultsController<Context: RequestContext> {
     @Sendable func list(_ request: Request, context: Context) async throws -> JSONResponse {
         let limit = try GenerationController<Context>.limit(request, default: 20, range: 1...100)
         let offset = try GenerationController<Context>.limit(request, default: 0, range: 0...Int(Int32.max), name: "offset")
-        let jobs = try await service.store.completedJobs(limit: limit, offset: offset)
+        let before = try await cursor(request)
+        let jobs = try await service.store.completedJobs(limit: limit, offset: offset, before: before)
         return JSONResponse(.array(jobs.map(JobViews(service: service).resultSummary)))
+    }
+
+    /// `before`: the id of a completed job; the page holds older ones (an O(limit) way to page, however deep).
+    private func cursor(_ request: Request) async throws -> JobID? {
+        guard let text = request.uri.queryParameters["before"].map(String.init) else { return nil }
+        guard let id = JobID(validating: text), try await service.store.job(id)?.status == .completed else {
+            throw APIError.invalid(
+                [ParameterError(field: "before", message: "must be the id of a completed job")], location: "query")
+        }
+        return id
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {

@@ -38,9 +38,27 @@ extension JobStoreConformance {
                 _ = try await store.end(claimed.id, from: .processing, with: .completed(result), at: Date())
             }
             try await store.insert(job("still queued", at: 10))
-            #expect(try await store.completedJobs(limit: 2, offset: 0).map(\.parameters.prompt) == ["c4", "c3"])
-            #expect(try await store.completedJobs(limit: 2, offset: 2).map(\.parameters.prompt) == ["c2", "c1"])
-            #expect(try await store.completedJobs(limit: 2, offset: 4).map(\.parameters.prompt) == ["c0"])
+            #expect(try await store.completedJobs(limit: 2, offset: 0, before: nil).map(\.parameters.prompt) == ["c4", "c3"])
+            #expect(try await store.completedJobs(limit: 2, offset: 2, before: nil).map(\.parameters.prompt) == ["c2", "c1"])
+            #expect(try await store.completedJobs(limit: 2, offset: 4, before: nil).map(\.parameters.prompt) == ["c0"])
+        },
+        Check(name: "pages completed jobs older than a given one, ties in insert order") { store in
+            var ids: [JobID] = []
+            for index in 0..<5 {
+                // Two jobs share each creation time: the cursor must still neither skip nor repeat one.
+                let queued = job("c\(index)", at: Double(index / 2))
+                try await store.insert(queued)
+                let claimed = try #require(try await store.claimNext(backend: "b", at: Date()))
+                _ = try await store.end(claimed.id, from: .processing, with: .completed(result), at: Date())
+                ids.append(queued.id)
+            }
+            let first = try await store.completedJobs(limit: 2, offset: 0, before: nil)
+            #expect(first.map(\.parameters.prompt) == ["c4", "c3"])
+            let second = try await store.completedJobs(limit: 2, offset: 0, before: first.last?.id)
+            #expect(second.map(\.parameters.prompt) == ["c2", "c1"])
+            let third = try await store.completedJobs(limit: 2, offset: 0, before: second.last?.id)
+            #expect(third.map(\.parameters.prompt) == ["c0"])
+            #expect(try await store.completedJobs(limit: 2, offset: 0, before: ids[0]).isEmpty)
         },
     ]
 }

@@ -24,6 +24,10 @@ import Testing
                 let results = try await hub.request(.GET, "/api/v1/generation/results?limit=5").body.array ?? []
                 #expect(results.first?["id"]?.string == job)
                 #expect(results.first?["width"]?.int == 64)
+                let older = try await hub.request(.GET, "/api/v1/generation/results?before=\(job)")
+                #expect(older.status == 200 && older.body.array?.isEmpty == true)
+                let badCursor = try await hub.request(.GET, "/api/v1/generation/results?before=no-such-job")
+                #expect(badCursor.status == 422 && badCursor.body["field"]?.string == "before")
 
                 let metrics = String(decoding: try await hub.raw(.GET, "/metrics").data, as: UTF8.self)
                 #expect(metrics.contains(#"easel_jobs_finished_total{status="completed"} 1"#))
