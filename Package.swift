@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EaselBenchTests",
-            dependencies: ["EaselBenchKit"],
+            dependencies: ["EaselBenchKit", "EaselCore", "EaselSQLite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
