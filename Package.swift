@@ -208,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EaselBenchTests",
-            dependencies: ["EaselBenchKit"],
+            dependencies: ["EaselBenchKit", "EaselCore", "EaselSQLite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,7 +9,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "easel-bench",
-        abstract: "Benchmark Easel's progress socket against its release binary.",
+        abstract: "Benchmark Easel's progress socket and job queue against its release binary.",
         discussion: """
             Scenarios: fanout (N subscribers, M jobs), idle-connections (RSS per connection), slow-consumer \
             (10 % of clients stop reading; healthy p99 with and without them), churn (connect/subscribe/drop \
@@ -35,7 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "What each subscriber subscribes to: all (every job) or per-job (one job each).")
     var subscription = SubscriptionMode.all
 
-    @Option(help: "Concurrent jobs, each on its own emulated backend.")
+    @Option(help: "Concurrent jobs, each on its own emulated backend (in queue: the fast emulators jobs are dispatched to).")
     var jobs = 10
 
     @Option(help: "progress_update messages per second per job (below 5, the server's safe poll floor holds).")

@@ -2,7 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// The few REST calls the benchmark makes to the server: queue a job, read the socket statistics.
+/// The few REST calls the benchmark makes to the server: queue a job, read the socket statistics (and, in
+/// HubClient+Queue.swift, the queue scenario's GETs).
 struct HubClient: Sendable {
     let port: Int
 

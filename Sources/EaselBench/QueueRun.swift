@@ -27,6 +27,7 @@ struct QueueRun {
             }
             notes += sizeNotes.map { "\(size) queued: \($0)" }
             print("queue: \(size) measured after \(BenchReport.format((ContinuousClock.now - start).inSeconds)) s")
+            fflush(nil)  // flushes stdout too: a long run shows its progress even when its output is a file
         }
         metrics.append(Metric("scenario wall time", (ContinuousClock.now - start).inSeconds, "s"))
         return BenchReport(scenario: "queue", parameters: parameters, metrics: metrics, notes: notes)
