@@ -81,16 +81,17 @@ struct JobRun {
 
     /// Reads the job's cancel request from the store every poll interval; once there is one, interrupts SD.Next
     /// until the generation returns (and this task is cancelled). Whether the job ends cancelled is decided after.
+    /// The first read waits for the first tick: a job that ends sooner has its request read once, by `end`.
     private func interruptWhenCancelRequested() async {
-        while !Task.isCancelled {
-            if await isCancelRequested() {
-                await backend.client.keepInterrupting(every: worker.configuration.interruptInterval)
-                return
-            }
+        while true {
             do {
                 try await Task.sleep(until: PollClock.nextTick(after: .now, interval: worker.configuration.pollInterval),
                                      clock: .continuous)
             } catch {
+                return
+            }
+            if await isCancelRequested() {
+                await backend.client.keepInterrupting(every: worker.configuration.interruptInterval)
                 return
             }
         }
