@@ -1,5 +1,6 @@
 import EaselCore
 import EaselProtocol
+import Logging
 import NIOCore
 import NIOWebSocket
 
@@ -35,11 +36,11 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         outlet = try? context.pipeline.syncOperations.context(handlerType: RawFrameOutlet.self)
-        perform(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        perform(machine.writabilityChanged(context.channel.isWritable, now: now))
         guard let connection = service.manager.register(self, on: context.eventLoop) else {
             // Full: a close frame with 1013 and nothing else; the peer answers, then the TCP connection ends
             // (closing at once could reach a client before it has finished its side of the upgrade).
-            perform(machine.requestClose(.tryAgainLater, now: .now()))
+            perform(machine.requestClose(.tryAgainLater, now: now))
             return
         }
         registration = (connection.id, connection.requests)
@@ -49,7 +50,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             let handler = handler.value
-            handler.perform(handler.machine.heartbeatFired(now: .now()))
+            handler.perform(handler.machine.heartbeatFired(now: handler.now))
         }
     }
 
@@ -67,7 +68,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        perform(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        perform(machine.writabilityChanged(context.channel.isWritable, now: now))
         context.fireChannelWritabilityChanged()
     }
 
@@ -83,7 +84,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .pong:
             machine.pongReceived()
         case .connectionClose:
-            perform(machine.peerClosed(frame.unmaskedData, now: .now()))
+            perform(machine.peerClosed(frame.unmaskedData, now: now))
         default:
             break
         }
@@ -94,9 +95,9 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
         case NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge, NIOWebSocketFrameAggregator.Error.tooManyFragments:
-            perform(machine.requestClose(.messageTooLarge, now: .now()))
+            perform(machine.requestClose(.messageTooLarge, now: now))
         case is NIOWebSocketFrameAggregator.Error:
-            perform(machine.requestClose(.protocolError, now: .now()))
+            perform(machine.requestClose(.protocolError, now: now))
         case is NIOWebSocketError:
             machine.protocolErrorSent()
         default:
@@ -109,7 +110,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is ChannelShouldQuiesceEvent:
-            perform(machine.requestClose(.goingAway, now: .now()))
+            perform(machine.requestClose(.goingAway, now: now))
         case ChannelEvent.inputClosed:
             context.close(mode: .all, promise: nil)
         default:
@@ -128,24 +129,27 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         return (false, result == .coalesced)
     }
 
-    func drainDue() { perform(machine.drainDue(now: .now())) }
+    func drainDue() { perform(machine.drainDue(now: now)) }
 
-    func reply(_ frame: ByteBuffer) { perform(machine.reply(frame, now: .now())) }
+    func reply(_ frame: ByteBuffer) { perform(machine.reply(frame, now: now)) }
 
     func beginCatchUp(_ jobs: Set<JobID>) { machine.beginCatchUp(jobs) }
 
     func endCatchUp(_ jobs: Set<JobID>, seenUpTo: [JobID: Int], events: [(frame: ByteBuffer, event: EventTag)]) {
-        perform(machine.endCatchUp(jobs, seenUpTo: seenUpTo, events: events, now: .now()))
+        perform(machine.endCatchUp(jobs, seenUpTo: seenUpTo, events: events, now: now))
     }
 
     func forget(_ jobs: Set<JobID>) { machine.forget(jobs) }
 
-    func requestClose(_ code: CloseCode) { perform(machine.requestClose(code, now: .now())) }
+    func requestClose(_ code: CloseCode) { perform(machine.requestClose(code, now: now)) }
 
     /// Whether the connection is behind (its previews are left out).
     var isBehind: Bool { machine.isBehind }
 
     // MARK: Carrying out actions
+
+    /// The event loop's clock (virtual on an `EmbeddedEventLoop`, so tests can move it).
+    private var now: NIODeadline { context?.eventLoop.now ?? .now() }
 
     private func perform(_ action: ConnectionStateMachine.Action) {
         guard let context else { return }
@@ -159,10 +163,13 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
             context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.drainDue() }
         case .startStallTimer(let deadline):
             context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-                self.perform(self.machine.stallTimerFired(now: .now()))
+                self.perform(self.machine.stallTimerFired(now: self.now))
             }
         case .writeClose(let frame, let code, let then):
             if code == CloseCode.slowConsumer.code { service.manager.metrics.slowConsumerCloses.increment() }
+            if then == .dropNow {
+                service.logger.notice("closed a connection whose writes stalled", metadata: ["connection": "\(registration?.id ?? "-")"])
+            }
             writeClose(frame, then: then, context: context)
         case .closeChannel:
             context.close(mode: .all, promise: nil)
