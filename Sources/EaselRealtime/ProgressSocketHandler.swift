@@ -17,7 +17,10 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     typealias InboundIn = WebSocketFrame
 
     private let service: WebSocketService
-    private var machine: ConnectionStateMachine
+    /// Not checked for overlapping access at run time (every broadcast frame passes through it): the machine's
+    /// methods are pure and never call back into the handler, so no access to it can overlap another; each
+    /// action is carried out after the method that returned it has finished.
+    @exclusivity(unchecked) private var machine: ConnectionStateMachine
     private var limiter: MessageRateLimiter
     /// Set while registered: the connection's id and its queue of client messages.
     private var registration: (id: String, requests: RequestQueue)?
@@ -124,9 +127,13 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     /// one timer per event loop for all its recipients). `coalesced` counts for metrics.
     func deliver(_ frame: ByteBuffer, preview: ByteBuffer?, event: EventTag, now: NIODeadline) -> (needsDrain: Bool, coalesced: Bool) {
         let (result, action) = machine.push(frame, preview: preview, event: event, now: now)
-        if case .scheduleDrain = action { return (true, false) }
-        perform(action)
-        return (false, result == .coalesced)
+        switch action {
+        case .none: return (false, result == .coalesced)
+        case .scheduleDrain: return (true, false)
+        default:
+            perform(action)
+            return (false, false)
+        }
     }
 
     func drainDue() { perform(machine.drainDue(now: now)) }
