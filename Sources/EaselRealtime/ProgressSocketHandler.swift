@@ -166,6 +166,8 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .write(let bytes):
             outlet?.write(NIOAny(bytes), promise: nil)
             outlet?.flush()
+        case .scheduleDrain(let delay) where delay == .zero:
+            context.eventLoop.assumeIsolated().execute { self.drainDue() }
         case .scheduleDrain(let delay):
             context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.drainDue() }
         case .startStallTimer(let deadline):
