@@ -152,7 +152,7 @@ struct ConnectionStateMachine {
         actionAfterPush(enqueue(frame, event: nil), immediate: true, now: now)
     }
 
-    /// Duplicate check, then the lanes; an overflow starts the close.
+    /// Duplicate check, then the lanes (`actionAfterPush` turns an overflow into the close).
     mutating func enqueue(_ frame: ByteBuffer, event: EventTag?) -> PushResult {
         guard close == .open else { return .closed }
         if let event, !catchUp.isNew(event) { return .duplicate }
