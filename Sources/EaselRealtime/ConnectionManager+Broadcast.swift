@@ -30,7 +30,7 @@ extension ConnectionManager {
                 let frame = ByteBuffer(bytes: frame.readableBytesView)
                 let previewFrame = previewFrame.map { ByteBuffer(bytes: $0.readableBytesView) }
                 let tag = EventTag(jobID: event.jobID, seq: event.seq, isProgress: isProgress)
-                let now = NIODeadline.now()
+                let now = delivery.loop.now
                 var waiting: [Connection] = []
                 var coalesced = 0
                 for list in [delivery.global, delivery.direct] {

@@ -47,7 +47,8 @@ struct ConnectionStateMachine {
         case none
         /// Write these bytes (complete frames) next to the socket, then flush.
         case write(ByteBuffer)
-        /// Call `drainDue` after this delay (a broadcast sets one timer for all its recipients on a loop).
+        /// Call `drainDue` after this delay; zero means later in this turn of the event loop (a broadcast sets one
+        /// timer for all its recipients on a loop).
         case scheduleDrain(after: TimeAmount)
         /// Call `stallTimerFired` at this deadline.
         case startStallTimer(at: NIODeadline)
@@ -144,13 +145,14 @@ struct ConnectionStateMachine {
         return (result, actionAfterPush(result, immediate: false, now: now))
     }
 
-    /// Queues a reply to the client's own message: written at once, unless a delayed write is already due (the
-    /// reply joins it) or the socket is behind.
+    /// Queues a reply to the client's own message: written in this turn of the event loop, with no write delay
+    /// (replies queued together, such as a confirmation and its catch-up, share the write), unless a delayed write
+    /// is already due (the reply joins it) or the socket is behind.
     mutating func reply(_ frame: ByteBuffer, now: NIODeadline) -> Action {
         actionAfterPush(enqueue(frame, event: nil), immediate: true, now: now)
     }
 
-    /// Duplicate check, then the lanes; an overflow starts the close.
+    /// Duplicate check, then the lanes (`actionAfterPush` turns an overflow into the close).
     mutating func enqueue(_ frame: ByteBuffer, event: EventTag?) -> PushResult {
         guard close == .open else { return .closed }
         if let event, !catchUp.isNew(event) { return .duplicate }
@@ -161,8 +163,8 @@ struct ConnectionStateMachine {
         }
     }
 
-    /// After a frame was queued: write now, set the drain timer, or wait for the drain already under way.
-    /// An overflow closes as a slow consumer.
+    /// After a frame was queued: set the drain timer (the write delay, or none for a reply), or wait for the
+    /// drain already under way. An overflow closes as a slow consumer.
     mutating func actionAfterPush(_ result: PushResult, immediate: Bool, now: NIODeadline) -> Action {
         switch result {
         case .overflow:
@@ -171,9 +173,8 @@ struct ConnectionStateMachine {
             return .none
         case .queued:
             guard drain == .idle else { return .none }
-            if immediate { return drainNow(now: now) }
             drain = .delayed
-            return .scheduleDrain(after: configuration.writeDelay)
+            return .scheduleDrain(after: immediate ? .zero : configuration.writeDelay)
         }
     }
 

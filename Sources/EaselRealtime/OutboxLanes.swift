@@ -4,12 +4,12 @@ import NIOCore
 
 /// The job event a frame carries: which job, its `seq`, and whether it is a progress update (which may be
 /// coalesced) or a lifecycle event (which never is).
-public struct EventTag: Sendable, Equatable {
-    public var jobID: JobID
-    public var seq: Int
-    public var isProgress: Bool
+struct EventTag: Sendable, Equatable {
+    var jobID: JobID
+    var seq: Int
+    var isProgress: Bool
 
-    public init(jobID: JobID, seq: Int, isProgress: Bool) {
+    init(jobID: JobID, seq: Int, isProgress: Bool) {
         self.jobID = jobID
         self.seq = seq
         self.isProgress = isProgress

@@ -1,5 +1,6 @@
 import EaselCore
 import EaselProtocol
+import Logging
 import NIOCore
 import NIOWebSocket
 
@@ -16,7 +17,10 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     typealias InboundIn = WebSocketFrame
 
     private let service: WebSocketService
-    private var machine: ConnectionStateMachine
+    /// Not checked for overlapping access at run time (every broadcast frame passes through it): the machine's
+    /// methods are pure and never call back into the handler, so no access to it can overlap another; each
+    /// action is carried out after the method that returned it has finished.
+    @exclusivity(unchecked) private var machine: ConnectionStateMachine
     private var limiter: MessageRateLimiter
     /// Set while registered: the connection's id and its queue of client messages.
     private var registration: (id: String, requests: RequestQueue)?
@@ -35,11 +39,11 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         outlet = try? context.pipeline.syncOperations.context(handlerType: RawFrameOutlet.self)
-        perform(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        perform(machine.writabilityChanged(context.channel.isWritable, now: now))
         guard let connection = service.manager.register(self, on: context.eventLoop) else {
             // Full: a close frame with 1013 and nothing else; the peer answers, then the TCP connection ends
             // (closing at once could reach a client before it has finished its side of the upgrade).
-            perform(machine.requestClose(.tryAgainLater, now: .now()))
+            perform(machine.requestClose(.tryAgainLater, now: now))
             return
         }
         registration = (connection.id, connection.requests)
@@ -49,7 +53,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             let handler = handler.value
-            handler.perform(handler.machine.heartbeatFired(now: .now()))
+            handler.perform(handler.machine.heartbeatFired(now: handler.now))
         }
     }
 
@@ -67,7 +71,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        perform(machine.writabilityChanged(context.channel.isWritable, now: .now()))
+        perform(machine.writabilityChanged(context.channel.isWritable, now: now))
         context.fireChannelWritabilityChanged()
     }
 
@@ -83,7 +87,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .pong:
             machine.pongReceived()
         case .connectionClose:
-            perform(machine.peerClosed(frame.unmaskedData, now: .now()))
+            perform(machine.peerClosed(frame.unmaskedData, now: now))
         default:
             break
         }
@@ -94,9 +98,9 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
         case NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge, NIOWebSocketFrameAggregator.Error.tooManyFragments:
-            perform(machine.requestClose(.messageTooLarge, now: .now()))
+            perform(machine.requestClose(.messageTooLarge, now: now))
         case is NIOWebSocketFrameAggregator.Error:
-            perform(machine.requestClose(.protocolError, now: .now()))
+            perform(machine.requestClose(.protocolError, now: now))
         case is NIOWebSocketError:
             machine.protocolErrorSent()
         default:
@@ -109,7 +113,7 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is ChannelShouldQuiesceEvent:
-            perform(machine.requestClose(.goingAway, now: .now()))
+            perform(machine.requestClose(.goingAway, now: now))
         case ChannelEvent.inputClosed:
             context.close(mode: .all, promise: nil)
         default:
@@ -123,29 +127,36 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     /// one timer per event loop for all its recipients). `coalesced` counts for metrics.
     func deliver(_ frame: ByteBuffer, preview: ByteBuffer?, event: EventTag, now: NIODeadline) -> (needsDrain: Bool, coalesced: Bool) {
         let (result, action) = machine.push(frame, preview: preview, event: event, now: now)
-        if case .scheduleDrain = action { return (true, false) }
-        perform(action)
-        return (false, result == .coalesced)
+        switch action {
+        case .none: return (false, result == .coalesced)
+        case .scheduleDrain: return (true, false)
+        default:
+            perform(action)
+            return (false, false)
+        }
     }
 
-    func drainDue() { perform(machine.drainDue(now: .now())) }
+    func drainDue() { perform(machine.drainDue(now: now)) }
 
-    func reply(_ frame: ByteBuffer) { perform(machine.reply(frame, now: .now())) }
+    func reply(_ frame: ByteBuffer) { perform(machine.reply(frame, now: now)) }
 
     func beginCatchUp(_ jobs: Set<JobID>) { machine.beginCatchUp(jobs) }
 
     func endCatchUp(_ jobs: Set<JobID>, seenUpTo: [JobID: Int], events: [(frame: ByteBuffer, event: EventTag)]) {
-        perform(machine.endCatchUp(jobs, seenUpTo: seenUpTo, events: events, now: .now()))
+        perform(machine.endCatchUp(jobs, seenUpTo: seenUpTo, events: events, now: now))
     }
 
     func forget(_ jobs: Set<JobID>) { machine.forget(jobs) }
 
-    func requestClose(_ code: CloseCode) { perform(machine.requestClose(code, now: .now())) }
+    func requestClose(_ code: CloseCode) { perform(machine.requestClose(code, now: now)) }
 
     /// Whether the connection is behind (its previews are left out).
     var isBehind: Bool { machine.isBehind }
 
     // MARK: Carrying out actions
+
+    /// The event loop's clock (virtual on an `EmbeddedEventLoop`, so tests can move it).
+    private var now: NIODeadline { context?.eventLoop.now ?? .now() }
 
     private func perform(_ action: ConnectionStateMachine.Action) {
         guard let context else { return }
@@ -155,14 +166,19 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .write(let bytes):
             outlet?.write(NIOAny(bytes), promise: nil)
             outlet?.flush()
+        case .scheduleDrain(let delay) where delay == .zero:
+            context.eventLoop.assumeIsolated().execute { self.drainDue() }
         case .scheduleDrain(let delay):
             context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.drainDue() }
         case .startStallTimer(let deadline):
             context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-                self.perform(self.machine.stallTimerFired(now: .now()))
+                self.perform(self.machine.stallTimerFired(now: self.now))
             }
         case .writeClose(let frame, let code, let then):
             if code == CloseCode.slowConsumer.code { service.manager.metrics.slowConsumerCloses.increment() }
+            if then == .dropNow {
+                service.logger.notice("closed a connection whose writes stalled", metadata: ["connection": "\(registration?.id ?? "-")"])
+            }
             writeClose(frame, then: then, context: context)
         case .closeChannel:
             context.close(mode: .all, promise: nil)

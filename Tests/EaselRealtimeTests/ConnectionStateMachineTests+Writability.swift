@@ -22,7 +22,8 @@ extension ConnectionStateMachineTests {
     @Test func aReplyToASocketThatRefusesDataWaitsForWritability() {
         var machine = Self.machine()
         _ = machine.writabilityChanged(false, now: Self.start)
-        #expect(machine.reply(Self.frame("pong"), now: Self.start) == .startStallTimer(at: Self.start + .seconds(5)))
+        #expect(machine.reply(Self.frame("pong"), now: Self.start) == .scheduleDrain(after: .zero))
+        #expect(machine.drainDue(now: Self.start) == .startStallTimer(at: Self.start + .seconds(5)))
         #expect(machine.isBehind)
     }
 

@@ -36,6 +36,12 @@ import Testing
         written(machine.drainDue(now: now))
     }
 
+    /// A reply's action is a drain later in this loop turn; what that drain writes.
+    static func replyWritten(_ machine: inout Machine, _ action: Machine.Action) -> String? {
+        guard action == .scheduleDrain(after: .zero) else { return nil }
+        return drained(&machine)
+    }
+
     static func written(_ action: Machine.Action) -> String? {
         if case .write(let bytes) = action { String(buffer: bytes) } else { nil }
     }
@@ -58,9 +64,12 @@ import Testing
         #expect(Self.drained(&machine) == "[a][b]")
     }
 
-    @Test func aReplyIsWrittenAtOnceUnlessADelayedWriteIsDue() {
+    @Test func aReplyIsWrittenInThisLoopTurnUnlessADelayedWriteIsDue() {
         var machine = Self.machine()
-        #expect(Self.written(machine.reply(Self.frame("pong"), now: Self.start)) == "[pong]")
+        let action = machine.reply(Self.frame("pong"), now: Self.start)
+        // Replies queued before that drain share its write.
+        #expect(machine.reply(Self.frame("pong 2"), now: Self.start) == .none)
+        #expect(Self.replyWritten(&machine, action) == "[pong][pong 2]")
         Self.push(&machine, "event", Self.progress(1))
         // The reply joins the write that is already due.
         #expect(machine.reply(Self.frame("confirmed"), now: Self.start) == .none)
