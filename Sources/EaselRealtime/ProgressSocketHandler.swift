@@ -25,6 +25,9 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Set while registered: the connection's id and its queue of client messages.
     private var registration: (id: String, requests: RequestQueue)?
     private var heartbeat: RepeatedTask?
+    /// The stall and close timers; cancelled when the channel closes, so none keeps a closed socket's handler alive.
+    private var stallTimer: Scheduled<Void>?
+    private var closeTimer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     /// Where raw frames enter the pipeline.
     private var outlet: ChannelHandlerContext?
@@ -171,7 +174,8 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .scheduleDrain(let delay):
             context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.drainDue() }
         case .startStallTimer(let deadline):
-            context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            stallTimer?.cancel()
+            stallTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
                 self.perform(self.machine.stallTimerFired(now: self.now))
             }
         case .writeClose(let frame, let code, let then):
@@ -191,14 +195,14 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .awaitPeer(let deadline):
             outlet?.write(NIOAny(frame), promise: nil)
             outlet?.flush()
-            loop.scheduleTask(deadline: deadline) { self.perform(self.machine.closeTimeoutFired()) }
+            closeTimer = loop.scheduleTask(deadline: deadline) { self.perform(self.machine.closeTimeoutFired()) }
         case .dropWhenWritten(let deadline):
             let written = context.eventLoop.makePromise(of: Void.self)
             outlet?.write(NIOAny(frame), promise: written)
             outlet?.flush()
             let channel = context.channel
             written.futureResult.whenComplete { _ in channel.close(mode: .all, promise: nil) }
-            loop.scheduleTask(deadline: deadline) { self.perform(self.machine.closeTimeoutFired()) }
+            closeTimer = loop.scheduleTask(deadline: deadline) { self.perform(self.machine.closeTimeoutFired()) }
         case .dropNow:
             outlet?.write(NIOAny(frame), promise: nil)
             outlet?.flush()
@@ -211,8 +215,10 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         if registration.requests.append(request) { service.answerRequests(of: registration.id) }
     }
 
-    /// Forgets the connection everywhere: the registry, the heartbeat timer.
+    /// Forgets the connection everywhere: the registry and every timer.
     private func release() {
+        for timer in [stallTimer, closeTimer] { timer?.cancel() }
+        (stallTimer, closeTimer) = (nil, nil)
         heartbeat?.cancel()
         heartbeat = nil
         guard let registration else { return }
