@@ -3,8 +3,9 @@ import NIOCore
 
 /// The closing handshake (RFC 6455 §5.5.1, §7) and the control frames around it.
 ///
-/// Every way a socket ends goes through here, so the rule "nothing is written after a close frame" is kept by one
-/// state (`close`) instead of a flag checked at each write:
+/// Every close that sends a frame goes through here, so the rule "nothing is written after a close frame" is kept by
+/// one state (`close`) instead of a flag checked at each write (a socket error or a peer that hung up has its TCP
+/// connection closed by the handler with no frame at all, and `channelClosed` records it):
 /// - ours (`requestClose`: shutdown 1001, slow consumer 4008, a message too large 1009, bad fragmentation 1002,
 ///   a full server 1013): our close frame, then the peer has `closeTimeout` to answer before TCP is dropped;
 /// - theirs (`peerClosed`): a valid code is echoed, an invalid one answered with 1002, then TCP is closed;
