@@ -1,3 +1,5 @@
+import DynamicJSON
+
 /// What a client asks SD.Next to draw. The eleven keys and their defaults are the origin system's
 /// `SDNextGenerationParams`, so its clients' request bodies work unchanged.
 public struct GenerationParameters: Sendable, Equatable, Codable {
@@ -51,20 +53,27 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
         case denoisingStrength = "denoising_strength"
     }
 
-    /// Every key is written, `null` included, as the origin's socket did.
+    /// The parameters as a JSON object with every key, `null` included, as the origin's socket sent them. Views
+    /// embed it without a trip through an encoder and a decoder; `encode(to:)` writes the same object.
+    public var json: JSONValue {
+        func number(_ value: Int) -> JSONValue { .number(Double(value)) }
+        return .object([
+            CodingKeys.prompt.rawValue: .string(prompt),
+            CodingKeys.negativePrompt.rawValue: negativePrompt.map(JSONValue.string) ?? .null,
+            CodingKeys.steps.rawValue: number(steps),
+            CodingKeys.samplerName.rawValue: .string(samplerName),
+            CodingKeys.cfgScale.rawValue: .number(cfgScale),
+            CodingKeys.width.rawValue: number(width),
+            CodingKeys.height.rawValue: number(height),
+            CodingKeys.seed.rawValue: number(seed),
+            CodingKeys.batchSize.rawValue: number(batchSize),
+            CodingKeys.nIter.rawValue: number(nIter),
+            CodingKeys.denoisingStrength.rawValue: denoisingStrength.map(JSONValue.number) ?? .null,
+        ])
+    }
+
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(prompt, forKey: .prompt)
-        try container.encode(negativePrompt, forKey: .negativePrompt)
-        try container.encode(steps, forKey: .steps)
-        try container.encode(samplerName, forKey: .samplerName)
-        try container.encode(cfgScale, forKey: .cfgScale)
-        try container.encode(width, forKey: .width)
-        try container.encode(height, forKey: .height)
-        try container.encode(seed, forKey: .seed)
-        try container.encode(batchSize, forKey: .batchSize)
-        try container.encode(nIter, forKey: .nIter)
-        try container.encode(denoisingStrength, forKey: .denoisingStrength)
+        try json.encode(to: encoder)
     }
 }
 

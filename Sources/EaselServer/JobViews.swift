@@ -20,11 +20,6 @@ struct JobViews {
 
     private func number(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
 
-    private func parameters(_ parameters: GenerationParameters) -> JSONValue {
-        let data = (try? JSONEncoder().encode(parameters)) ?? Data()
-        return (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
-    }
-
     /// `SDNextGenerationResult`: what `generate` returns and what a job's `result` holds.
     func result(of job: Job, completion: JobCompletion) -> JSONValue {
         .object([
@@ -45,7 +40,7 @@ struct JobViews {
             "prompt": .string(job.parameters.prompt),
             "mode": .string("sdnext"),
             "params": .object([
-                "generation_params": parameters(job.parameters),
+                "generation_params": job.parameters.json,
                 "mode": .string("deferred"),
                 "save_images": .bool(true),
                 "return_format": .string(job.returnFormat.rawValue),
@@ -68,7 +63,7 @@ struct JobViews {
     /// One entry of `GET generation/jobs/active`; `progress` is 0..100 there, as in the origin, but live.
     func activeJob(_ job: Job) -> JSONValue {
         let live = service.events.history(of: job.id)?.progress
-        var params = parameters(job.parameters)
+        var params = job.parameters.json
         if case .object(var fields) = params {
             fields["backend"] = .string("sdnext")
             params = .object(fields)
