@@ -19,6 +19,10 @@ public protocol JobStore: Sendable {
     /// stored job, or nil when the job was not processing.
     func requestCancel(_ id: JobID, at date: Date) async throws -> Job?
 
+    /// Whether someone asked to cancel the job: what the process running it reads at each poll, so it must cost one
+    /// key lookup and nothing else.
+    func isCancelRequested(_ id: JobID) async throws -> Bool
+
     /// Puts a processing job back in the queue (its backend went away, or Easel is stopping). Returns false when it
     /// was not processing, or when its cancel was requested: such a job is ended as cancelled instead.
     func requeue(_ id: JobID) async throws -> Bool

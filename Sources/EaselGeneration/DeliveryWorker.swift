@@ -13,9 +13,11 @@ import ServiceLifecycle
 public struct DeliveryWorker: Service {
     /// Tuning with documented defaults.
     public struct Configuration: Sendable {
-        /// How often a running job's progress (and cancel request) is polled. Default 250 ms, under SD.Next's
-        /// 300 requests/min limit.
+        /// How often a running job's progress is polled. Default 250 ms, under SD.Next's 300 requests/min limit.
         public var pollInterval: Duration = .milliseconds(250)
+        /// How often a running job's cancel request is read from the store, where any process may have written it.
+        /// Default 1 s (one key lookup per running job; SD.Next's interrupt is re-sent as often).
+        public var cancelPollInterval: Duration = .seconds(1)
         /// How often an interrupt is re-sent while a cancelled job's generation has not returned. Default 1 s.
         public var interruptInterval: Duration = .seconds(1)
         /// Longest wait between health checks of an unreachable backend. Default 10 s.

@@ -79,14 +79,14 @@ struct JobRun {
         }
     }
 
-    /// Reads the job's cancel request from the store every poll interval; once there is one, interrupts SD.Next
+    /// Reads the job's cancel request from the store every cancel poll interval; once there is one, interrupts SD.Next
     /// until the generation returns (and this task is cancelled). Whether the job ends cancelled is decided after.
     /// The first read waits for the first tick: a job that ends sooner has its request read once, by `end`.
     private func interruptWhenCancelRequested() async {
         while true {
             do {
-                try await Task.sleep(until: PollClock.nextTick(after: .now, interval: worker.configuration.pollInterval),
-                                     clock: .continuous)
+                try await Task.sleep(
+                    until: PollClock.nextTick(after: .now, interval: worker.configuration.cancelPollInterval), clock: .continuous)
             } catch {
                 return
             }
@@ -98,7 +98,7 @@ struct JobRun {
     }
 
     private func isCancelRequested() async -> Bool {
-        (try? await service.store.job(job.id))?.cancelRequestedAt != nil
+        (try? await service.store.isCancelRequested(job.id)) == true
     }
 
     /// Decides how the run ended and hands that to the finisher. A cancel request wins over every other ending,

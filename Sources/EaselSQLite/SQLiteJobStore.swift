@@ -65,6 +65,13 @@ public struct SQLiteJobStore: JobStore {
         }?.job()
     }
 
+    public func isCancelRequested(_ id: JobID) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT cancel_requested_at IS NOT NULL FROM job WHERE id = ?", arguments: [id.rawValue]) ?? false
+        }
+    }
+
     public func requeue(_ id: JobID) async throws -> Bool {
         try await database.write { db in
             try db.execute(

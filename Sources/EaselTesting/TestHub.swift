@@ -70,6 +70,7 @@ public func withHub<Result: Sendable>(
     configuration.backendURLs = backends
     configuration.dataDirectory = folder.path
     configuration.worker.pollInterval = .milliseconds(40)
+    configuration.worker.cancelPollInterval = .milliseconds(40)
     configuration.worker.interruptInterval = .milliseconds(100)
     configure(&configuration)
     var logger = Logger(label: "test-hub")
