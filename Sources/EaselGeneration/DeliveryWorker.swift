@@ -64,9 +64,13 @@ public struct DeliveryWorker: Service {
         await cancelWhenGracefulShutdown {
             var backoff = Duration.milliseconds(500)
             var healthDue = true
+            // Woken for a job: if this backend turns out to be down, another idle loop must take the job.
+            var holdsWakeUp = false
             while !Task.isCancelled {
                 if healthDue || backend.status.healthy != true {
                     guard await checkHealth(of: backend, logger: logger) else {
+                        if holdsWakeUp { service.dispatch.jobsArrived() }
+                        holdsWakeUp = false
                         try? await Task.sleep(for: backoff)
                         backoff = min(backoff * 2, configuration.maxHealthBackoff)
                         continue
@@ -74,10 +78,12 @@ public struct DeliveryWorker: Service {
                     backoff = .milliseconds(500)
                     healthDue = false
                 }
+                holdsWakeUp = false
                 do {
                     guard let job = try await service.store.claimNext(backend: backend.url, at: Date()) else {
                         let woken = await service.dispatch.waitForJob(timeout: configuration.healthCheckInterval)
                         healthDue = !woken || backend.silent(for: configuration.recheckAfterSilence)
+                        holdsWakeUp = woken
                         continue
                     }
                     await JobRun(job: job, backend: backend, worker: self, logger: logger.with("job", job.id.rawValue)).run()
