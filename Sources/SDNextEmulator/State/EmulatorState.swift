@@ -7,7 +7,8 @@ actor EmulatorState {
     private var preview = LivePreview()
     private var history: [HistoryEntry] = []
     private(set) var options: EmulatorOptions
-    private(set) var loadedModel: CheckpointInfo
+    /// nil after `unload-checkpoint`, until a reload or a model switch.
+    private(set) var loadedModel: CheckpointInfo?
     let serverStart = Date().timeIntervalSince1970
 
     /// SD.Next keeps at most this many history entries.
@@ -65,6 +66,15 @@ actor EmulatorState {
     func setLoadedModel(_ model: CheckpointInfo) {
         loadedModel = model
         _ = options.set("sd_model_checkpoint", to: .string(model.title))
+    }
+
+    /// `unload-checkpoint`: the weights go, `sd_model_checkpoint` keeps naming them, so a
+    /// `reload-checkpoint` brings the same model back.
+    func unloadModel() { loadedModel = nil }
+
+    /// The checkpoint `sd_model_checkpoint` names, which `reload-checkpoint` loads.
+    var selectedModel: CheckpointInfo? {
+        options.values["sd_model_checkpoint"]?.stringValue.flatMap(ModelCatalog.checkpoint(named:))
     }
 
     // MARK: Snapshots (called by routes)
