@@ -96,6 +96,19 @@ import Testing
         }
     }
 
+    @Test func currentSamplerFollowsTheLastGenerationAndResetsOnLoad() async throws {
+        try await withEmulator { emulator in
+            let client = EmulatorClient(emulator)
+            let body = #"{"steps":1,"width":64,"height":64,"sampler_name":"euler a"}"#
+            #expect(try await client.post("/sdapi/v1/txt2img", body).status == 200)
+            let used = try await client.get("/sdapi/v1/sampler").object()
+            #expect(used["name"] as? String == "EulerAncestralDiscreteScheduler")
+            let switched = try await client.post("/sdapi/v1/options", #"{"sd_model_checkpoint":"dreamshaper_8"}"#)
+            #expect(switched.status == 200)
+            #expect(try await client.get("/sdapi/v1/sampler").object()["name"] as? String == "PNDMScheduler")
+        }
+    }
+
     @Test func modelManagementRoutes() async throws {
         try await withEmulator { emulator in
             let client = EmulatorClient(emulator)

@@ -35,7 +35,7 @@ struct ListingRoutes: Sendable {
             group.get(RouterPath(path)) { _, _ in Response.json(body) }
         }
         group.get("/sdapi/v1/sampler") { _, _ in
-            Response.json(ServerFixtures.sampler(for: await state.loadedModel))
+            Response.json(ServerFixtures.sampler(for: await state.loadedModel, schedulerClass: await state.schedulerClass))
         }
         group.get("/sdapi/v1/modules") { _, _ in
             Response.json(ServerFixtures.modules(for: await state.loadedModel))

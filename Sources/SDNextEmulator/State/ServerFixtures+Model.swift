@@ -1,13 +1,14 @@
 /// Fixtures that describe the loaded model or the process: `/sampler`, `/modules`, `/cmd-flags`.
 extension ServerFixtures {
     /// `get_sampler`: the loaded pipeline's scheduler class and its config without `_` keys;
-    /// `{}` when nothing is loaded. The emulator reports the diffusers default scheduler of the
-    /// model's family, since it has no real pipeline to reconfigure.
-    static func sampler(for model: CheckpointInfo?) -> JSONValue {
+    /// `{}` when nothing is loaded. `schedulerClass` is what the last generation's sampler
+    /// installed; nil means the model family's diffusers default. The config is the same
+    /// plausible one for every class (the emulator has no real scheduler to read it from).
+    static func sampler(for model: CheckpointInfo?, schedulerClass: String?) -> JSONValue {
         guard let model else { return .object([:]) }
         let isXL = model.modelType == "sdxl"
         return .object([
-            "name": isXL ? "EulerDiscreteScheduler" : "PNDMScheduler",
+            "name": .string(schedulerClass ?? (isXL ? "EulerDiscreteScheduler" : "PNDMScheduler")),
             "options": .object([
                 "num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
                 "beta_schedule": "scaled_linear", "trained_betas": .null, "skip_prk_steps": true,
