@@ -141,6 +141,22 @@ import Testing
         }
     }
 
+    @Test func newRoutesSitBehindBasicAuth() async throws {
+        let configuration = EmulatorConfiguration.testing(credentials: EmulatorCredentials(username: "u", password: "p"))
+        try await withEmulator(configuration) { emulator in
+            let anonymous = EmulatorClient(emulator)
+            for path in ["/sdapi/v1/loras", "/sdapi/v1/sd-vae", "/sdapi/v1/cmd-flags"] {
+                let result = try await anonymous.get(path)
+                #expect(result.status == 401, "\(path)")
+            }
+            let unload = try await anonymous.post("/sdapi/v1/unload-checkpoint")
+            #expect(unload.status == 401)
+            let signedIn = EmulatorClient(emulator, authorization: "Basic " + Data("u:p".utf8).base64EncodedString())
+            let flags = try await signedIn.get("/sdapi/v1/cmd-flags").object()
+            #expect(flags["auth"] as? String == "***")
+        }
+    }
+
     @Test func newRoutesAnswer405ForTheWrongMethod() async throws {
         try await withEmulator { emulator in
             let client = EmulatorClient(emulator)

@@ -49,7 +49,8 @@ extension ServerFixtures {
 
     /// `server.get_cmd_flags`: `vars(cmd_opts)`, every argparse destination with its value. A
     /// subset of SD.Next's flags (modules/cmd_args.py) with their defaults, plus the emulator's
-    /// port and auth state.
+    /// port. SD.Next returns `--auth` in clear text here; the emulator answers `"***"` instead,
+    /// so a test log never carries the credentials.
     static func cmdFlags(port: Int, hasAuth: Bool) -> JSONValue {
         .object([
             "ckpt": .null, "data_dir": "", "models_dir": "models", "embeddings_dir": "models/embeddings",
