@@ -151,7 +151,7 @@ public struct SDNextClient: Sendable {
         CheckpointInfo(json: try await sendForJSON(.GET, "/sdapi/v1/checkpoint", timeout: configuration.requestTimeout))
     }
 
-    private func list(_ path: String) async throws -> [JSONValue] {
+    func list(_ path: String) async throws -> [JSONValue] {
         let json = try await sendForJSON(.GET, path, timeout: configuration.requestTimeout)
         guard let items = json.arrayValue else {
             throw SDNextError(code: .decoding, status: 200, message: "The answer of \(path) is not a JSON list")

@@ -13,12 +13,12 @@ struct EmulatorRouter {
     let exitSignal: ExitSignal
 
     /// Every path the emulator serves, so a wrong method answers 405 rather than 404.
-    static let knownPaths: Set<String> = [
+    static let knownPaths: Set<String> = Set([
         "/sdapi/v1/txt2img", "/sdapi/v1/img2img", "/sdapi/v1/control", "/sdapi/v1/progress", "/sdapi/v1/status",
         "/sdapi/v1/interrupt", "/sdapi/v1/skip", "/sdapi/v1/history", "/sdapi/v1/options", "/sdapi/v1/sd-models",
         "/sdapi/v1/samplers", "/sdapi/v1/memory", "/sdapi/v1/version", "/sdapi/v1/checkpoint", "/internal/progress",
         "/emulator/faults",
-    ]
+    ]).union(ListingRoutes.paths).union(ModelRoutes.paths)
 
     func build() -> Router<Context> {
         let router = Router(context: Context.self)
@@ -36,6 +36,8 @@ struct EmulatorRouter {
         GenerationRoutes(state: state, queue: queue, runner: runner, controls: controls).register(on: api)
         ProgressRoutes(state: state, controls: controls).register(on: api)
         ServerInfoRoutes(state: state, queue: queue, runner: runner).register(on: api)
+        ListingRoutes(state: state, port: configuration.port, hasAuth: configuration.credentials != nil).register(on: api)
+        ModelRoutes(state: state, queue: queue, runner: runner).register(on: api)
         return router
     }
 }

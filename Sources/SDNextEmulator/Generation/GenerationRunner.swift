@@ -47,6 +47,12 @@ struct GenerationRunner: Sendable {
             }
             if await state.loadedModel != model { try await loadModel(model) }
         }
+        guard let model = await state.loadedModel else {
+            // SD.Next with no model loaded answers 200 with no images (reference §6.7).
+            await state.end()
+            return .aborted
+        }
+        await state.useSampler(plan.request.string("sampler_name"))
         await state.begin("Process")
         try await pause(timings.gap)
         if faults.serverError {
@@ -75,7 +81,6 @@ struct GenerationRunner: Sendable {
         }
         outcome.processed = plan.controlImages.map { EdgeMap.edges(of: $0) }
         await state.end()
-        let model = await state.loadedModel
         let timestamp = await state.stage.jobTimestamp
         outcome.info = GenerationInfo.json(plan: plan, model: model, jobTimestamp: timestamp, imageCount: outcome.images.count)
         await state.end()

@@ -13,7 +13,7 @@ struct ProgressRoutes: Sendable {
             if await controls.faults.progressFailure {
                 throw APIError.runtime("progress unavailable (injected fault)")
             }
-            let skipImage = try Self.boolQuery(request, "skip_current_image", default: false)
+            let skipImage = try request.boolQuery("skip_current_image", default: false)
             return Response.json(await state.progressJSON(skipCurrentImage: skipImage))
         }
         group.get("/sdapi/v1/status") { _, _ in
@@ -49,18 +49,6 @@ struct ProgressRoutes: Sendable {
         switch type.coerce(body[name] ?? .null, field: name) {
         case .success(let value): return value
         case .failure(let issue): throw APIError.validation([issue])
-        }
-    }
-
-    /// A boolean query parameter with pydantic's parsing and FastAPI's 422 on bad input.
-    private static func boolQuery(_ request: Request, _ name: String, default defaultValue: Bool) throws -> Bool {
-        guard let text = request.uri.queryParameters.get(name) else { return defaultValue }
-        switch FieldType.bool.coerce(.string(text), field: name) {
-        case .success(let value): return value.boolValue ?? defaultValue
-        case .failure(let issue):
-            throw APIError.validation([
-                ValidationIssue(type: issue.type, loc: ["query", .string(name)], msg: issue.msg, input: .string(text))
-            ])
         }
     }
 }

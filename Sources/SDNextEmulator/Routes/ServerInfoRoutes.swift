@@ -45,7 +45,9 @@ struct ServerInfoRoutes: Sendable {
             Response.json(Self.memory)
         }
         group.get("/sdapi/v1/checkpoint") { _, _ in
-            let model = await state.loadedModel
+            guard let model = await state.loadedModel else {
+                return Response.json(.object(["type": .null, "class": .null]))
+            }
             return Response.json(
                 .object([
                     "type": .string(model.modelType), "class": .string(model.pipelineClass),

@@ -7,7 +7,11 @@ actor EmulatorState {
     private var preview = LivePreview()
     private var history: [HistoryEntry] = []
     private(set) var options: EmulatorOptions
-    private(set) var loadedModel: CheckpointInfo
+    /// nil after `unload-checkpoint`, until a reload or a model switch.
+    private(set) var loadedModel: CheckpointInfo?
+    /// The scheduler class the last generation's sampler installed; nil means the loaded model's
+    /// own (after a load, or a request with `"Default"`).
+    private(set) var schedulerClass: String?
     let serverStart = Date().timeIntervalSince1970
 
     /// SD.Next keeps at most this many history entries.
@@ -64,7 +68,20 @@ actor EmulatorState {
 
     func setLoadedModel(_ model: CheckpointInfo) {
         loadedModel = model
+        schedulerClass = nil
         _ = options.set("sd_model_checkpoint", to: .string(model.title))
+    }
+
+    /// `unload-checkpoint`: the weights go, `sd_model_checkpoint` keeps naming them, so a
+    /// `reload-checkpoint` brings the same model back.
+    func unloadModel() { loadedModel = nil }
+
+    /// A generation installs its sampler's scheduler on the pipeline, as SD.Next does.
+    func useSampler(_ name: String?) { schedulerClass = name.flatMap(ModelCatalog.schedulerClass(forSampler:)) }
+
+    /// The checkpoint `sd_model_checkpoint` names, which `reload-checkpoint` loads.
+    var selectedModel: CheckpointInfo? {
+        options.values["sd_model_checkpoint"]?.stringValue.flatMap(ModelCatalog.checkpoint(named:))
     }
 
     // MARK: Snapshots (called by routes)

@@ -53,6 +53,30 @@ enum ModelCatalog {
         "TCD", "LCM", "PNDM", "DDPM", "LMSD", "KDPM2", "KDPM2 a",
     ]
 
+    /// The diffusers scheduler class behind each listed sampler (`sd_samplers_diffusers.py`'s
+    /// `SamplerData` table), which `/sdapi/v1/sampler` reports once a generation used it.
+    static let schedulerClasses: [String: String] = [
+        "UniPC": "UniPCMultistepScheduler", "DDIM": "DDIMScheduler", "Euler": "EulerDiscreteScheduler",
+        "Euler a": "EulerAncestralDiscreteScheduler", "Euler SGM": "EulerDiscreteScheduler",
+        "Euler EDM": "EDMEulerScheduler", "Euler FlowMatch": "FlowMatchEulerDiscreteScheduler",
+        "DPM++": "DPMSolverMultistepScheduler", "DPM++ 2M": "DPMSolverMultistepScheduler",
+        "DPM++ 3M": "DPMSolverMultistepScheduler", "DPM++ 1S": "DPMSolverSinglestepScheduler",
+        "DPM++ SDE": "DPMSolverMultistepScheduler", "DPM++ 2M SDE": "DPMSolverMultistepScheduler",
+        "DPM++ 3M SDE": "DPMSolverMultistepScheduler", "DPM++ 2M EDM": "EDMDPMSolverMultistepScheduler",
+        "DPM++ Cosine": "CosineDPMSolverMultistepScheduler", "DPM SDE": "DPMSolverSDEScheduler",
+        "DPM2 FlowMatch": "FlowMatchDPMSolverMultistepScheduler", "DPM2a FlowMatch": "FlowMatchDPMSolverMultistepScheduler",
+        "Heun": "HeunDiscreteScheduler", "Heun FlowMatch": "FlowMatchHeunDiscreteScheduler", "DEIS": "DEISMultistepScheduler",
+        "SA Solver": "SASolverScheduler", "DC Solver": "DCSolverMultistepScheduler", "TCD": "TCDScheduler",
+        "LCM": "LCMScheduler", "PNDM": "PNDMScheduler", "DDPM": "DDPMScheduler", "LMSD": "LMSDiscreteScheduler",
+        "KDPM2": "KDPM2DiscreteScheduler", "KDPM2 a": "KDPM2AncestralDiscreteScheduler",
+    ]
+
+    /// The scheduler class a request's `sampler_name` selects; nil for `"Default"` (the model's own).
+    static func schedulerClass(forSampler name: String) -> String? {
+        let lowered = name.lowercased()
+        return samplerNames.first { $0.lowercased() == lowered }.flatMap { schedulerClasses[$0] }
+    }
+
     /// Exact name, or case-insensitive match against the list plus `"Default"`.
     static func isKnownSampler(_ name: String) -> Bool {
         let lowered = name.lowercased()

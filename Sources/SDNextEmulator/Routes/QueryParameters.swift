@@ -1,0 +1,29 @@
+import Hummingbird
+
+/// Query parameters parsed as FastAPI parses them, with its 422 bodies on bad or missing input.
+extension Request {
+    /// A boolean query parameter with pydantic's parsing (`true`, `1`, `yes`, `on`, …).
+    func boolQuery(_ name: String, default defaultValue: Bool) throws -> Bool {
+        guard let text = uri.queryParameters.get(name) else { return defaultValue }
+        switch FieldType.bool.coerce(.string(text), field: name) {
+        case .success(let value): return value.boolValue ?? defaultValue
+        case .failure(let issue):
+            throw APIError.validation([
+                ValidationIssue(type: issue.type, loc: ["query", .string(name)], msg: issue.msg, input: .string(text))
+            ])
+        }
+    }
+
+    /// A required string query parameter: FastAPI answers 422 `missing` at `["query", name]`.
+    func requiredQuery(_ name: String) throws -> String {
+        guard let text = uri.queryParameters.get(name) else {
+            throw APIError.validation([
+                ValidationIssue(type: "missing", loc: ["query", .string(name)], msg: "Field required", input: .null)
+            ])
+        }
+        return text
+    }
+
+    /// An optional string query parameter.
+    func queryString(_ name: String) -> String? { uri.queryParameters.get(name) }
+}
