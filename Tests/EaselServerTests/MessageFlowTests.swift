@@ -8,7 +8,8 @@ import Testing
 /// The seed's message flow end to end: a real Easel server, real emulated SD.Next backends, a real socket.
 @Suite(.timeLimit(.minutes(2))) struct MessageFlowTests {
     @Test func aQueuedJobStreamsStartedProgressAndOneCompletion() async throws {
-        try await withEmulators(count: 1) { emulators in
+        // Sampling lasts 12 × 40 ms, twelve of the hub's 40 ms polls, so a loaded machine still sees a step inside it.
+        try await withEmulators(count: 1, stepMilliseconds: 40) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
                     try await socket.send(#"{"type":"subscribe","job_ids":null}"#)
