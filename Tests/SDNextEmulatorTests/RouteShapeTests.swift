@@ -55,6 +55,34 @@ import Testing
         }
     }
 
+    /// `sampler_index` is `int | str` in SD.Next; it names the sampler only when `sampler_name` is empty or null,
+    /// and only as a string (A1111 clients send `"sampler_index":"Euler a"` with every request).
+    @Test func samplerIndexIsANameOrANumber() async throws {
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
+            let client = EmulatorClient(emulator)
+            let small = #""prompt":"a fox","steps":1,"width":64,"height":64"#
+            func sampler(of body: String) async throws -> String? {
+                let result = try await client.post("/sdapi/v1/txt2img", "{\(small),\(body)}")
+                #expect(result.status == 200, "\(body): \(result.text)")
+                let info = try #require(try result.object()["info"] as? String)
+                let parsed = try #require(try JSONSerialization.jsonObject(with: Data(info.utf8)) as? [String: Any])
+                return parsed["sampler_name"] as? String
+            }
+            #expect(try await sampler(of: #""sampler_index":"Euler a""#) == "Default")
+            #expect(try await sampler(of: #""sampler_name":"","sampler_index":"euler a""#) == "Euler a")
+            #expect(try await sampler(of: #""sampler_name":"Euler","sampler_index":7"#) == "Euler")
+            let echoed = try await client.post("/sdapi/v1/txt2img", #"{\#(small),"sampler_name":null,"sampler_index":"UniPC"}"#)
+            let echo = try echoed.object()["parameters"] as? [String: Any]
+            #expect(echo?["sampler_name"] is NSNull)
+
+            let number = try await client.post("/sdapi/v1/txt2img", "{\(small),\"sampler_name\":null,\"sampler_index\":3}")
+            let numberDetail = try number.object()["detail"] as? String
+            #expect(number.status == 404 && numberDetail == "Sampler not found")
+            let fraction = try await client.post("/sdapi/v1/txt2img", "{\(small),\"sampler_index\":1.5}")
+            #expect(fraction.status == 422)
+        }
+    }
+
     @Test func img2imgRequiresDecodableInitImages() async throws {
         try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)

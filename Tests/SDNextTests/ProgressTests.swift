@@ -64,11 +64,13 @@ import Testing
             let plan = GenerationPlan(request)
             #expect(plan.totalSteps == 16)
             let start = ContinuousClock.now
+            // Read before the request, so the first observation is the idle server's, whenever the polls begin.
+            let idle = try await client.progress()
             let (result, polled) = try await collectingProgress(client) { try await client.txt2img(request) }
             #expect(result.images.count == 2)
 
             var tracker = ProgressTracker(plan: plan, startedAt: start)
-            var fractions = polled.map { tracker.observe($0.1, at: $0.0).fraction }
+            var fractions = ([(start, idle)] + polled).map { tracker.observe($0.1, at: $0.0).fraction }
             fractions.append(tracker.finish().fraction)
 
             #expect(fractions.first == 0)

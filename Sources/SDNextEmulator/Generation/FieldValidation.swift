@@ -4,6 +4,8 @@ enum FieldType: Sendable {
     /// A prompt: a string or a list of strings.
     case prompt
     case int
+    /// pydantic's `int | str` (smart mode): a string stays a string, anything an `int` accepts becomes one.
+    case intOrString
     case float
     case bool
     case list
@@ -74,6 +76,9 @@ extension FieldType {
                 return issue("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
             default: return issue("int_type", "Input should be a valid integer")
             }
+        case .intOrString:
+            if value.stringValue != nil { return .success(value) }
+            return FieldType.int.coerce(value, field: field)
         case .float:
             switch value {
             case .int(let number): return .success(.double(Double(number)))

@@ -23,7 +23,7 @@ enum GenerationInfo {
             "subseed_strength": .double(request.double("subseed_strength")),
             "width": .int(plan.outputWidth),
             "height": .int(plan.outputHeight),
-            "sampler_name": .string(request.string("sampler_name") ?? "Default"),
+            "sampler_name": .string(request.sampler),
             "cfg_scale": .double(request.double("cfg_scale")),
             "cfg_end": cfgEnd == 1 ? .null : .double(cfgEnd),
             "steps": .int(request.int("steps")),
@@ -52,7 +52,7 @@ enum GenerationInfo {
             ("Size", "\(plan.outputWidth)x\(plan.outputHeight)"),
             ("Seed", String(seed)),
         ]
-        if let sampler = request.string("sampler_name"), sampler != "Default" { fields.append(("Sampler", sampler)) }
+        if request.sampler != "Default" { fields.append(("Sampler", request.sampler)) }
         fields += [
             ("CFG scale", compact(request.double("cfg_scale"))),
             ("App", "SD.Next"),

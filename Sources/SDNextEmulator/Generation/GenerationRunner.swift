@@ -52,7 +52,7 @@ struct GenerationRunner: Sendable {
             await state.end()
             return .aborted
         }
-        await state.useSampler(plan.request.string("sampler_name"))
+        await state.useSampler(plan.request.sampler)
         await state.begin("Process")
         try await pause(timings.gap)
         if faults.serverError {

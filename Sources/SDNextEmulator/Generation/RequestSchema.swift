@@ -12,7 +12,7 @@ enum RequestSchema {
         FieldSpec("seed_resize_from_h", .int, -1),
         FieldSpec("seed_resize_from_w", .int, -1),
         FieldSpec("sampler_name", .string, "Default"),
-        FieldSpec("sampler_index", .int, 0),
+        FieldSpec("sampler_index", .intOrString, 0),
         FieldSpec("hr_sampler_name", .string, "Same as primary"),
         FieldSpec("batch_size", .int, 1),
         FieldSpec("n_iter", .int, 1),
@@ -94,7 +94,7 @@ enum RequestSchema {
         FieldSpec("styles", .list, []),
         FieldSpec("steps", .int, 20),
         FieldSpec("sampler_name", .string, "Default"),
-        FieldSpec("sampler_index", .int, 0),
+        FieldSpec("sampler_index", .intOrString, 0),
         FieldSpec("seed", .int, -1),
         FieldSpec("subseed", .int, -1),
         FieldSpec("subseed_strength", .float, 0.0),
@@ -154,6 +154,8 @@ enum RequestSchema {
 struct ParsedRequest: Sendable {
     private(set) var values: JSONObject
     let fields: [FieldSpec]
+    /// The sampler the generation uses: `sampler_name`, or a `sampler_index` name, in its canonical spelling.
+    var sampler = "Default"
 
     init(values: JSONObject, fields: [FieldSpec]) {
         self.values = values

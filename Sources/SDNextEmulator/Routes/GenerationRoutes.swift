@@ -34,12 +34,17 @@ struct GenerationRoutes: Sendable {
         }
     }
 
-    /// Schema validation, then the sampler check (404 before queueing, §6.4).
+    /// Schema validation, then the sampler check (404 before queueing, §6.4). As SD.Next's `generate.py`
+    /// (`validate_sampler_name(sampler_name or sampler_index)`): an empty or null `sampler_name` falls back to
+    /// `sampler_index`, which names a sampler only when it is a string (A1111 clients send `"Euler a"` there); the
+    /// canonical name is what the generation uses (`parameters` still echoes the request as sent).
     private static func validated(_ body: JSONValue, fields: [FieldSpec]) throws -> ParsedRequest {
-        let parsed = try RequestSchema.validate(body, fields: fields)
-        guard let sampler = parsed.values["sampler_name"]?.stringValue, !sampler.isEmpty,
-            ModelCatalog.isKnownSampler(sampler)
+        var parsed = try RequestSchema.validate(body, fields: fields)
+        let named = parsed.values["sampler_name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        guard let sampler = named ?? parsed.values["sampler_index"]?.stringValue,
+            let canonical = ModelCatalog.canonicalSampler(sampler)
         else { throw APIError.samplerNotFound }
+        parsed.sampler = canonical
         return parsed
     }
 

@@ -77,10 +77,12 @@ enum ModelCatalog {
         return samplerNames.first { $0.lowercased() == lowered }.flatMap { schedulerClasses[$0] }
     }
 
-    /// Exact name, or case-insensitive match against the list plus `"Default"`.
-    static func isKnownSampler(_ name: String) -> Bool {
+    /// The canonical name of a sampler given exactly or in another case (`"Default"` included), as SD.Next's
+    /// `validate_sampler_name` returns it; nil when no sampler has that name.
+    static func canonicalSampler(_ name: String) -> String? {
         let lowered = name.lowercased()
-        return lowered == "default" || samplerNames.contains { $0.lowercased() == lowered }
+        if lowered == "default" { return "Default" }
+        return samplerNames.first { $0.lowercased() == lowered }
     }
 
     /// Titles of SD.Next's built-in always-on scripts at the reference commit (§1.4); there is no
