@@ -17,33 +17,52 @@ public struct EmulatorStartError: Error, CustomStringConvertible {
 
 /// Starts an emulator on its configured port (use port 0 in tests), waits until it listens,
 /// runs `body`, then stops it; nothing is left running when this returns.
-///
-/// The emulator runs in a `ServiceGroup` and is stopped by graceful shutdown, not cancellation,
-/// so its HTTP server closes its connections cleanly instead of logging an error. An emulator that
-/// the `exitProcess` fault already stopped is not an error here: the body asked for it.
 public func withSDNextEmulator<Result: Sendable>(
     configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
     logger: Logger = Logger(label: "sdnext-emulator"),
     _ body: (RunningEmulator) async throws -> Result
 ) async throws -> Result {
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-    let emulator = EmulatorServer(configuration: configuration, logger: logger) { port in
-        portContinuation.yield(port)
+    try await withSDNextEmulators(count: 1, configuration: configuration, logger: logger) { try await body($0[0]) }
+}
+
+/// Starts `count` emulators (none when `count` is 0) in one `ServiceGroup`, waits until all listen, runs `body`
+/// with them in order, then stops them; nothing is left running when this returns.
+///
+/// They are stopped by graceful shutdown, not cancellation, so their HTTP servers close connections cleanly
+/// instead of logging an error. An emulator that the `exitProcess` fault stopped is not an error here: the body
+/// asked for it (the group then stops the others too).
+public func withSDNextEmulators<Result: Sendable>(
+    count: Int,
+    configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
+    logger: Logger = Logger(label: "sdnext-emulator"),
+    _ body: ([RunningEmulator]) async throws -> Result
+) async throws -> Result {
+    guard count > 0 else { return try await body([]) }
+    let (ports, portContinuation) = AsyncStream.makeStream(of: (index: Int, port: Int).self)
+    let emulators = (0..<count).map { index in
+        var numbered = logger
+        if count > 1 { numbered[metadataKey: "emulator"] = "\(index + 1)" }
+        return EmulatorServer(configuration: configuration, logger: numbered) { portContinuation.yield((index, $0)) }
     }
-    let services = ServiceGroup(configuration: .init(services: [emulator], logger: logger))
+    let services = ServiceGroup(configuration: .init(services: emulators, logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             defer { portContinuation.finish() }
             try await services.run()
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
+        var listening: [Int: Int] = [:]
+        for await (index, port) in ports {
+            listening[index] = port
+            if listening.count == count { break }
+        }
+        guard listening.count == count else {
             try await group.next()
             throw EmulatorStartError()
         }
+        let running = emulators.indices.map { RunningEmulator(port: listening[$0] ?? 0, controls: emulators[$0].controls) }
         let result: Result
         do {
-            result = try await body(RunningEmulator(port: port, controls: emulator.controls))
+            result = try await body(running)
         } catch {
             await services.triggerGracefulShutdown()
             _ = try? await group.next()
@@ -54,22 +73,5 @@ public func withSDNextEmulator<Result: Sendable>(
             try await group.next()
         } catch is EmulatorExitError {}
         return result
-    }
-}
-
-/// `withSDNextEmulator` for `count` emulators at once (none when `count` is 0), each logging with its number.
-public func withSDNextEmulators<Result: Sendable>(
-    count: Int,
-    configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
-    logger: Logger = Logger(label: "sdnext-emulator"),
-    _ body: ([RunningEmulator]) async throws -> Result
-) async throws -> Result {
-    guard count > 0 else { return try await body([]) }
-    var numbered = logger
-    numbered[metadataKey: "emulator"] = "\(count)"
-    return try await withSDNextEmulator(configuration: configuration, logger: numbered) { last in
-        try await withSDNextEmulators(count: count - 1, configuration: configuration, logger: logger) { others in
-            try await body(others + [last])
-        }
     }
 }
