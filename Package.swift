@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "sdnext-emulator", targets: ["SDNextEmulatorCommand"]),
         .executable(name: "easel-bench", targets: ["EaselBench"]),
         .library(name: "SDNext", targets: ["SDNext"]),
+        .library(name: "SDNextModels", targets: ["SDNextModels"]),
         .library(name: "SDNextEmulator", targets: ["SDNextEmulator"]),
     ],
     dependencies: [
@@ -61,10 +62,14 @@ let package = Package(
         ),
         // A dynamically typed JSON value, shared by the SD.Next client and Easel's core without tying either to I/O.
         .target(name: "DynamicJSON", swiftSettings: swiftSettings),
+        // SD.Next's request bodies as plain values, built from one set of generation fields; no I/O, so Easel's
+        // core can hold them.
+        .target(name: "SDNextModels", dependencies: ["DynamicJSON"], swiftSettings: swiftSettings),
         .target(
             name: "SDNext",
             dependencies: [
                 "DynamicJSON",
+                "SDNextModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,6 +81,7 @@ let package = Package(
             name: "EaselCore",
             dependencies: [
                 "DynamicJSON",
+                "SDNextModels",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

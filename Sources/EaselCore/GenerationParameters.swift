@@ -1,19 +1,16 @@
 import DynamicJSON
+import SDNextModels
 
-/// What a client asks SD.Next to draw. The eleven keys and their defaults are the origin system's
-/// `SDNextGenerationParams`, so its clients' request bodies work unchanged.
+/// What a client asks SD.Next to draw: the SD.Next request a job sends, with the origin system's defaults.
+///
+/// The origin's `SDNextGenerationParams` has eleven keys (`prompt` required; steps 20, sampler "DPM++ 2M", cfg 7,
+/// 512×512, seed -1, one image, one iteration) and its clients' bodies must work unchanged, so those are the
+/// keys decoded and always set; the fields themselves are SD.Next's (`Txt2ImgRequest`), read and written
+/// directly: `parameters.steps`.
+@dynamicMemberLookup
 public struct GenerationParameters: Sendable, Equatable, Codable {
-    public var prompt: String
-    public var negativePrompt: String?
-    public var steps: Int
-    public var samplerName: String
-    public var cfgScale: Double
-    public var width: Int
-    public var height: Int
-    public var seed: Int
-    public var batchSize: Int
-    public var nIter: Int
-    public var denoisingStrength: Double?
+    /// The body sent to SD.Next's txt2img.
+    public var request: Txt2ImgRequest
 
     public init(
         prompt: String,
@@ -28,47 +25,39 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
         nIter: Int = 1,
         denoisingStrength: Double? = nil
     ) {
-        self.prompt = prompt
-        self.negativePrompt = negativePrompt
-        self.steps = steps
-        self.samplerName = samplerName
-        self.cfgScale = cfgScale
-        self.width = width
-        self.height = height
-        self.seed = seed
-        self.batchSize = batchSize
-        self.nIter = nIter
-        self.denoisingStrength = denoisingStrength
+        request = Txt2ImgRequest(GenerationFields(prompt: prompt, negativePrompt: negativePrompt))
+        request.steps = steps
+        request.samplerName = samplerName
+        request.cfgScale = cfgScale
+        request.width = width
+        request.height = height
+        request.seed = seed
+        request.batchSize = batchSize
+        request.nIter = nIter
+        request.denoisingStrength = denoisingStrength
     }
 
-    enum CodingKeys: String, CodingKey {
-        case prompt
-        case negativePrompt = "negative_prompt"
-        case steps
-        case samplerName = "sampler_name"
-        case cfgScale = "cfg_scale"
-        case width, height, seed
-        case batchSize = "batch_size"
-        case nIter = "n_iter"
-        case denoisingStrength = "denoising_strength"
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Txt2ImgRequest, Value>) -> Value {
+        get { request[keyPath: keyPath] }
+        set { request[keyPath: keyPath] = newValue }
     }
 
-    /// The parameters as a JSON object with every key, `null` included, as the origin's socket sent them. Views
-    /// embed it without a trip through an encoder and a decoder; `encode(to:)` writes the same object.
+    /// The origin's keys, each present (`null` when unset), as its socket sent them. Views embed it without a trip
+    /// through an encoder and a decoder; `encode(to:)` writes the same object.
     public var json: JSONValue {
-        func number(_ value: Int) -> JSONValue { .number(Double(value)) }
+        func number(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
         return .object([
-            CodingKeys.prompt.rawValue: .string(prompt),
-            CodingKeys.negativePrompt.rawValue: negativePrompt.map(JSONValue.string) ?? .null,
-            CodingKeys.steps.rawValue: number(steps),
-            CodingKeys.samplerName.rawValue: .string(samplerName),
-            CodingKeys.cfgScale.rawValue: .number(cfgScale),
-            CodingKeys.width.rawValue: number(width),
-            CodingKeys.height.rawValue: number(height),
-            CodingKeys.seed.rawValue: number(seed),
-            CodingKeys.batchSize.rawValue: number(batchSize),
-            CodingKeys.nIter.rawValue: number(nIter),
-            CodingKeys.denoisingStrength.rawValue: denoisingStrength.map(JSONValue.number) ?? .null,
+            "prompt": request.prompt.map(JSONValue.string) ?? .null,
+            "negative_prompt": request.negativePrompt.map(JSONValue.string) ?? .null,
+            "steps": number(request.steps),
+            "sampler_name": request.samplerName.map(JSONValue.string) ?? .null,
+            "cfg_scale": request.cfgScale.map(JSONValue.number) ?? .null,
+            "width": number(request.width),
+            "height": number(request.height),
+            "seed": number(request.seed),
+            "batch_size": number(request.batchSize),
+            "n_iter": number(request.nIter),
+            "denoising_strength": request.denoisingStrength.map(JSONValue.number) ?? .null,
         ])
     }
 
@@ -78,23 +67,26 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
 }
 
 extension GenerationParameters {
-    /// Absent keys take the origin's defaults; a key of the wrong type fails with its coding path,
-    /// which the API turns into a 422 naming the field.
+    /// Absent keys take the origin's defaults; a key of the wrong type fails with its coding path, which the API
+    /// turns into a 422 naming the field. Keys beyond the origin's are not taken from a client.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = GenerationParameters(prompt: "")
-        self.init(
-            prompt: try container.decode(String.self, forKey: .prompt),
-            negativePrompt: try container.decodeIfPresent(String.self, forKey: .negativePrompt),
-            steps: try container.decodeIfPresent(Int.self, forKey: .steps) ?? defaults.steps,
-            samplerName: try container.decodeIfPresent(String.self, forKey: .samplerName) ?? defaults.samplerName,
-            cfgScale: try container.decodeIfPresent(Double.self, forKey: .cfgScale) ?? defaults.cfgScale,
-            width: try container.decodeIfPresent(Int.self, forKey: .width) ?? defaults.width,
-            height: try container.decodeIfPresent(Int.self, forKey: .height) ?? defaults.height,
-            seed: try container.decodeIfPresent(Int.self, forKey: .seed) ?? defaults.seed,
-            batchSize: try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize,
-            nIter: try container.decodeIfPresent(Int.self, forKey: .nIter) ?? defaults.nIter,
-            denoisingStrength: try container.decodeIfPresent(Double.self, forKey: .denoisingStrength)
-        )
+        let prompt = try decoder.container(keyedBy: PromptKey.self).decode(String.self, forKey: .prompt)
+        let sent = try Txt2ImgRequest(from: decoder)
+        self.init(prompt: prompt)
+        func take<Value>(_ field: WritableKeyPath<Txt2ImgRequest, Value?>) {
+            if let value = sent[keyPath: field] { request[keyPath: field] = value }
+        }
+        take(\.negativePrompt)
+        take(\.steps)
+        take(\.samplerName)
+        take(\.cfgScale)
+        take(\.width)
+        take(\.height)
+        take(\.seed)
+        take(\.batchSize)
+        take(\.nIter)
+        take(\.denoisingStrength)
     }
+
+    private enum PromptKey: String, CodingKey { case prompt }
 }

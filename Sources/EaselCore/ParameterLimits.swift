@@ -39,34 +39,50 @@ public struct ParameterError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension GenerationParameters {
-    /// Checks every field against `limits`; returns all problems, in field order.
+    /// Checks every set field against `limits`; returns all problems, in field order. (The origin's keys are always
+    /// set: decoding fills in their defaults.)
     public func problems(under limits: ParameterLimits = ParameterLimits()) -> [ParameterError] {
         var problems: [ParameterError] = []
         func check(_ ok: Bool, _ field: String, _ message: @autoclosure () -> String) {
             if !ok { problems.append(ParameterError(field: field, message: message())) }
         }
-        let trimmed = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
-        check(!trimmed.isEmpty, "prompt", "must not be empty")
+        let prompt = request.prompt ?? ""
+        check(!prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "prompt", "must not be empty")
         check(prompt.count <= limits.maxPromptLength, "prompt", "must be at most \(limits.maxPromptLength) characters")
-        check((negativePrompt?.count ?? 0) <= limits.maxPromptLength, "negative_prompt",
+        check((request.negativePrompt?.count ?? 0) <= limits.maxPromptLength, "negative_prompt",
               "must be at most \(limits.maxPromptLength) characters")
-        check(limits.steps.contains(steps), "steps", "must be between \(limits.steps.lowerBound) and \(limits.steps.upperBound)")
-        let name = samplerName.trimmingCharacters(in: .whitespaces)
-        check(!name.isEmpty && samplerName.count <= limits.maxSamplerNameLength, "sampler_name",
-              "must be a sampler name of 1 to \(limits.maxSamplerNameLength) characters")
-        check(cfgScale.isFinite && limits.cfgScale.contains(cfgScale), "cfg_scale",
-              "must be between \(limits.cfgScale.lowerBound) and \(limits.cfgScale.upperBound)")
-        for (field, value) in [("width", width), ("height", height)] {
+        if let steps = request.steps {
+            check(limits.steps.contains(steps), "steps", "must be between \(limits.steps.lowerBound) and \(limits.steps.upperBound)")
+        }
+        if let samplerName = request.samplerName {
+            let name = samplerName.trimmingCharacters(in: .whitespaces)
+            check(!name.isEmpty && samplerName.count <= limits.maxSamplerNameLength, "sampler_name",
+                  "must be a sampler name of 1 to \(limits.maxSamplerNameLength) characters")
+        }
+        if let cfgScale = request.cfgScale {
+            check(cfgScale.isFinite && limits.cfgScale.contains(cfgScale), "cfg_scale",
+                  "must be between \(limits.cfgScale.lowerBound) and \(limits.cfgScale.upperBound)")
+        }
+        for (field, value) in [("width", request.width), ("height", request.height)] {
+            guard let value else { continue }
             check(limits.dimension.contains(value) && value % 8 == 0, field,
                   "must be a multiple of 8 between \(limits.dimension.lowerBound) and \(limits.dimension.upperBound)")
         }
-        check(width * height <= limits.maxPixels, "width", "width × height must be at most \(limits.maxPixels) pixels")
-        check(seed >= -1 && seed <= Int(UInt32.max), "seed", "must be -1 (random) or between 0 and \(UInt32.max)")
-        check(limits.batchSize.contains(batchSize), "batch_size",
-              "must be between \(limits.batchSize.lowerBound) and \(limits.batchSize.upperBound)")
-        check(limits.iterations.contains(nIter), "n_iter",
-              "must be between \(limits.iterations.lowerBound) and \(limits.iterations.upperBound)")
-        if let denoisingStrength {
+        if let width = request.width, let height = request.height {
+            check(width * height <= limits.maxPixels, "width", "width × height must be at most \(limits.maxPixels) pixels")
+        }
+        if let seed = request.seed {
+            check(seed >= -1 && seed <= Int(UInt32.max), "seed", "must be -1 (random) or between 0 and \(UInt32.max)")
+        }
+        if let batchSize = request.batchSize {
+            check(limits.batchSize.contains(batchSize), "batch_size",
+                  "must be between \(limits.batchSize.lowerBound) and \(limits.batchSize.upperBound)")
+        }
+        if let nIter = request.nIter {
+            check(limits.iterations.contains(nIter), "n_iter",
+                  "must be between \(limits.iterations.lowerBound) and \(limits.iterations.upperBound)")
+        }
+        if let denoisingStrength = request.denoisingStrength {
             check(denoisingStrength.isFinite && limits.denoisingStrength.contains(denoisingStrength), "denoising_strength",
                   "must be between \(limits.denoisingStrength.lowerBound) and \(limits.denoisingStrength.upperBound)")
         }

@@ -28,7 +28,7 @@ struct JobRun {
         if let startedAt = job.startedAt {
             service.metrics.jobWait.recordSeconds(startedAt.timeIntervalSince(job.createdAt))
         }
-        let plan = GenerationPlan(steps: job.parameters.steps, iterations: job.parameters.nIter)
+        let plan = GenerationPlan(job.parameters.request)
         let started = JobProgressState(status: .processing, fraction: 0, currentStep: 0, totalSteps: plan.totalSteps)
         service.events.publish(.progress(started), for: job.id)
         logger.info("job started", metadata: ["attempt": "\(job.attempts)"])
@@ -66,12 +66,8 @@ struct JobRun {
     }
 
     private func generate() async -> Result<GenerationResult, any Error> {
-        let parameters = job.parameters
-        let request = Txt2ImgRequest(
-            prompt: parameters.prompt, negativePrompt: parameters.negativePrompt ?? "", steps: parameters.steps,
-            samplerName: parameters.samplerName, cfgScale: parameters.cfgScale, width: parameters.width,
-            height: parameters.height, seed: parameters.seed, batchSize: parameters.batchSize, nIter: parameters.nIter,
-            denoisingStrength: parameters.denoisingStrength, sendImages: true)
+        var request = job.parameters.request
+        request.sendImages = true
         do {
             return .success(try await backend.client.txt2img(request))
         } catch {

@@ -43,7 +43,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
 
     init(_ job: Job) throws {
         id = job.id.rawValue
-        prompt = job.parameters.prompt
+        prompt = job.parameters.prompt ?? ""
         params = String(decoding: try Self.encoder.encode(job.parameters), as: UTF8.self)
         returnFormat = job.returnFormat.rawValue
         status = job.status.rawValue

@@ -37,7 +37,7 @@ struct JobViews {
     func delivery(_ job: Job) -> JSONValue {
         .object([
             "id": .string(job.id.rawValue),
-            "prompt": .string(job.parameters.prompt),
+            "prompt": text(job.parameters.prompt),
             "mode": .string("sdnext"),
             "params": .object([
                 "generation_params": job.parameters.json,
@@ -71,7 +71,7 @@ struct JobViews {
         return .object([
             "id": .string(job.id.rawValue),
             "jobId": .string(job.id.rawValue),
-            "prompt": .string(job.parameters.prompt),
+            "prompt": text(job.parameters.prompt),
             "status": .string(job.status.rawValue),
             "progress": .number(((live?.fraction ?? 0) * 100 * 10).rounded() / 10),
             "current_step": number(live?.currentStep),
@@ -98,7 +98,7 @@ struct JobViews {
         return .object([
             "id": .string(job.id.rawValue),
             "job_id": .string(job.id.rawValue),
-            "prompt": .string(parameters.prompt),
+            "prompt": text(parameters.prompt),
             "negative_prompt": text(parameters.negativePrompt),
             "status": .string(job.status.rawValue),
             "image_url": urls.first ?? .null,
@@ -107,7 +107,7 @@ struct JobViews {
             "width": number(parameters.width),
             "height": number(parameters.height),
             "steps": number(parameters.steps),
-            "cfg_scale": .number(parameters.cfgScale),
+            "cfg_scale": number(parameters.cfgScale),
             "seed": number(parameters.seed),
             "created_at": time(job.createdAt),
             "finished_at": time(job.finishedAt),

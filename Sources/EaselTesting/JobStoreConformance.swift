@@ -31,7 +31,7 @@ public enum JobStoreConformance {
             var order: [String] = []
             while let claimed = try await store.claimNext(backend: "b", at: Date()) {
                 #expect(claimed.status == .processing && claimed.attempts == 1 && claimed.backend == "b")
-                order.append(claimed.parameters.prompt)
+                order.append(claimed.parameters.prompt ?? "")
             }
             #expect(order == ["urgent", "old", "new", "same time, later insert"])
         },

@@ -42,7 +42,7 @@ import Testing
     @Test func samplerValidation() async throws {
         try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
             let client = EmulatorClient(emulator)
-            for body in [#"{"sampler_name":"DPM++ 2M Karras"}"#, #"{"sampler_name":null}"#, #"{"sampler_name":""}"#] {
+            for body in [#"{"sampler_name":"DPM++ 2M Karras"}"#, #"{"sampler_name":""}"#] {
                 let result = try await client.post("/sdapi/v1/txt2img", body)
                 #expect(result.status == 404)
                 let object = try result.object()
@@ -52,10 +52,15 @@ import Testing
                 #expect(object["body"] as? String == "")
                 #expect(object["errors"] as? String == "404: Sampler not found")
             }
+            // `sampler_name` is declared `str`, not Optional: pydantic refuses null before the handler runs.
+            let null = try await client.post("/sdapi/v1/txt2img", #"{"sampler_name":null}"#)
+            #expect(null.status == 422)
+            let issue = try #require(try null.object()["detail"] as? [[String: Any]]).first
+            #expect(issue?["type"] as? String == "string_type" && issue?["loc"] as? [String] == ["body", "sampler_name"])
         }
     }
 
-    /// `sampler_index` is `int | str` in SD.Next; it names the sampler only when `sampler_name` is empty or null,
+    /// `sampler_index` is `int | str` in SD.Next; it names the sampler only when `sampler_name` is empty,
     /// and only as a string (A1111 clients send `"sampler_index":"Euler a"` with every request).
     @Test func samplerIndexIsANameOrANumber() async throws {
         try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
@@ -71,11 +76,11 @@ import Testing
             #expect(try await sampler(of: #""sampler_index":"Euler a""#) == "Default")
             #expect(try await sampler(of: #""sampler_name":"","sampler_index":"euler a""#) == "Euler a")
             #expect(try await sampler(of: #""sampler_name":"Euler","sampler_index":7"#) == "Euler")
-            let echoed = try await client.post("/sdapi/v1/txt2img", #"{\#(small),"sampler_name":null,"sampler_index":"UniPC"}"#)
+            let echoed = try await client.post("/sdapi/v1/txt2img", #"{\#(small),"sampler_name":"","sampler_index":"UniPC"}"#)
             let echo = try echoed.object()["parameters"] as? [String: Any]
-            #expect(echo?["sampler_name"] is NSNull)
+            #expect(echo?["sampler_name"] as? String == "")
 
-            let number = try await client.post("/sdapi/v1/txt2img", "{\(small),\"sampler_name\":null,\"sampler_index\":3}")
+            let number = try await client.post("/sdapi/v1/txt2img", "{\(small),\"sampler_name\":\"\",\"sampler_index\":3}")
             let numberDetail = try number.object()["detail"] as? String
             #expect(number.status == 404 && numberDetail == "Sampler not found")
             let fraction = try await client.post("/sdapi/v1/txt2img", "{\(small),\"sampler_index\":1.5}")

@@ -120,10 +120,11 @@ import Testing
     @Test func requestsLeaveNilFieldsOut() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let txt = Txt2ImgRequest(prompt: "a cat", steps: 8, nIter: 2, overrideSettings: ["samples_format": .string("png")])
+        let txt = Txt2ImgRequest(
+            GenerationFields(prompt: "a cat", steps: 8), nIter: 2, overrideSettings: ["samples_format": .string("png")])
         #expect(String(decoding: try encoder.encode(txt), as: UTF8.self)
             == #"{"n_iter":2,"override_settings":{"samples_format":"png"},"prompt":"a cat","steps":8}"#)
-        var img = Img2ImgRequest(initImages: ["AAAA"], parameters: Txt2ImgRequest(prompt: "dog"))
+        var img = Img2ImgRequest(initImages: ["AAAA"], parameters: Txt2ImgRequest(GenerationFields(prompt: "dog")))
         img.denoisingStrength = 0.4
         #expect(String(decoding: try encoder.encode(img), as: UTF8.self)
             == #"{"denoising_strength":0.4,"init_images":["AAAA"],"prompt":"dog"}"#)

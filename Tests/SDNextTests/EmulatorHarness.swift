@@ -26,7 +26,7 @@ let quietEmulatorLogger: Logger = {
 
 /// Small images keep the emulator's encoding cheap.
 func smallTxt2Img(steps: Int, nIter: Int = 1, seed: Int = 1234) -> Txt2ImgRequest {
-    Txt2ImgRequest(prompt: "a red fox", steps: steps, width: 64, height: 64, seed: seed, nIter: nIter)
+    Txt2ImgRequest(GenerationFields(prompt: "a red fox", steps: steps, seed: seed), width: 64, height: 64, nIter: nIter)
 }
 
 /// Runs `operation` while another child task polls `/progress` every `interval` and collects the snapshots.

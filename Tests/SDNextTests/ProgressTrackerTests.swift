@@ -34,8 +34,10 @@ import Testing
         #expect(GenerationPlan(steps: 20, iterations: 2, hiresSteps: 10).totalSteps == 60)
         #expect(GenerationPlan(steps: 20, denoisingStrength: 0.5).stepsPerPass == 10)
         #expect(GenerationPlan(steps: 25, denoisingStrength: 0.3).stepsPerPass == 7)
-        #expect(GenerationPlan(Txt2ImgRequest(steps: 10, nIter: 3)).totalSteps == 30)
-        #expect(GenerationPlan(Txt2ImgRequest(steps: 10, enableHr: true)).totalSteps == 20)
+        #expect(GenerationPlan(Txt2ImgRequest(GenerationFields(steps: 10), nIter: 3)).totalSteps == 30)
+        var hires = Txt2ImgRequest(GenerationFields(steps: 10))
+        hires.enableHr = true
+        #expect(GenerationPlan(hires).totalSteps == 20)
         #expect(GenerationPlan(Img2ImgRequest(initImages: ["x"])).totalSteps == 10)
     }
 

@@ -95,8 +95,7 @@ import Testing
             #expect(varied.parameters["denoising_strength"]?.doubleValue == 0.3)
 
             let control = ControlRequest(
-                prompt: "a red fox",
-                steps: 2,
+                GenerationFields(prompt: "a red fox", steps: 2),
                 batchCount: 1,
                 widthBefore: 64,
                 heightBefore: 64,

@@ -1,8 +1,8 @@
 /// The JSON type a request field accepts, with pydantic's lax coercions.
 enum FieldType: Sendable {
     case string
-    /// A prompt: a string or a list of strings.
-    case prompt
+    /// `list[str]`: each item must be a string.
+    case stringList
     case int
     /// pydantic's `int | str` (smart mode): a string stays a string, anything an `int` accepts becomes one.
     case intOrString
@@ -13,16 +13,25 @@ enum FieldType: Sendable {
     case any
 }
 
-/// One request field with its SD.Next default.
+/// One request field with its SD.Next default. `nullable` is false where the model's annotation has no
+/// `Optional`: pydantic validates an explicit `null` there and refuses it, though an absent key takes the default.
 struct FieldSpec: Sendable {
     let name: String
     let type: FieldType
     let defaultValue: JSONValue
+    let nullable: Bool
 
-    init(_ name: String, _ type: FieldType, _ defaultValue: JSONValue) {
+    init(_ name: String, _ type: FieldType, _ defaultValue: JSONValue, nullable: Bool = true) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
+        self.nullable = nullable
+    }
+
+    /// The supplied value as the model stores it, or the 422 entry that rejects it.
+    func coerce(_ value: JSONValue) -> Result<JSONValue, ValidationIssue> {
+        if value.isNull && nullable { return .success(.null) }
+        return type.coerce(value, field: name)
     }
 }
 
@@ -42,22 +51,29 @@ struct ValidationIssue: Error, Sendable, Equatable {
 }
 
 extension FieldType {
-    /// Coerces `value` as pydantic v2 does in lax mode, or describes why it cannot.
-    /// `null` always passes: every SD.Next request field is Optional.
+    /// Coerces `value` as pydantic v2 does in lax mode, or describes why it cannot (`null` included: the caller
+    /// lets it through for Optional fields).
     func coerce(_ value: JSONValue, field: String) -> Result<JSONValue, ValidationIssue> {
-        if value.isNull { return .success(.null) }
-        func issue(_ type: String, _ msg: String) -> Result<JSONValue, ValidationIssue> {
-            .failure(ValidationIssue(type: type, loc: ["body", .string(field)], msg: msg, input: value))
+        func issue(_ type: String, _ msg: String, at index: Int? = nil) -> Result<JSONValue, ValidationIssue> {
+            var loc: [JSONValue] = ["body", .string(field)]
+            var input = value
+            if let index {
+                loc.append(.int(index))
+                input = value.arrayValue?[index] ?? value
+            }
+            return .failure(ValidationIssue(type: type, loc: loc, msg: msg, input: input))
         }
         switch self {
         case .any:
             return .success(value)
         case .string:
             return value.stringValue != nil ? .success(value) : issue("string_type", "Input should be a valid string")
-        case .prompt:
-            if value.stringValue != nil { return .success(value) }
-            if let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) { return .success(value) }
-            return issue("string_type", "Input should be a valid string")
+        case .stringList:
+            guard let items = value.arrayValue else { return issue("list_type", "Input should be a valid list") }
+            if let bad = items.firstIndex(where: { $0.stringValue == nil }) {
+                return issue("string_type", "Input should be a valid string", at: bad)
+            }
+            return .success(value)
         case .list:
             return value.arrayValue != nil ? .success(value) : issue("list_type", "Input should be a valid list")
         case .dict:

@@ -28,14 +28,17 @@ struct GenerationRoutes: Sendable {
         }
         group.post("/sdapi/v1/control") { request, context in
             var request = request
-            let parsed = try Self.validated(try await request.jsonBody(context: context), fields: RequestSchema.control)
+            var parsed = try RequestSchema.validate(try await request.jsonBody(context: context), fields: RequestSchema.control)
+            // `get_sampler_index(sampler_name)`: an exact name, else index 0, which is "Default"; never a 404.
+            let name = parsed.string("sampler_name") ?? ""
+            parsed.sampler = ModelCatalog.samplerNames.contains(name) ? name : "Default"
             let plan = GenerationPlan(kind: .control, request: parsed, controlImages: try Self.controlImages(parsed))
             return try await respond(to: plan, context: context)
         }
     }
 
     /// Schema validation, then the sampler check (404 before queueing, §6.4). As SD.Next's `generate.py`
-    /// (`validate_sampler_name(sampler_name or sampler_index)`): an empty or null `sampler_name` falls back to
+    /// (`validate_sampler_name(sampler_name or sampler_index)`): an empty `sampler_name` falls back to
     /// `sampler_index`, which names a sampler only when it is a string (A1111 clients send `"Euler a"` there); the
     /// canonical name is what the generation uses (`parameters` still echoes the request as sent).
     private static func validated(_ body: JSONValue, fields: [FieldSpec]) throws -> ParsedRequest {

@@ -46,7 +46,7 @@ struct ProgressRoutes: Sendable {
     }
 
     private static func field(_ body: JSONObject, _ name: String, _ type: FieldType) throws -> JSONValue {
-        switch type.coerce(body[name] ?? .null, field: name) {
+        switch FieldSpec(name, type, .null).coerce(body[name] ?? .null) {
         case .success(let value): return value
         case .failure(let issue): throw APIError.validation([issue])
         }

@@ -1,7 +1,7 @@
 /// The body of `POST /sdapi/v1/img2img`.
 ///
 /// SD.Next builds txt2img and img2img from the same processing parameters, so this wraps a
-/// `Txt2ImgRequest` for the shared fields (reachable directly: `request.steps = 30`) and adds the
+/// `Txt2ImgRequest` for the processing fields (reachable directly: `request.steps = 30`) and adds the
 /// image inputs. Everything is flattened into one JSON object on the wire. Nil fields are not sent.
 /// SD.Next's img2img defaults differ from txt2img in one place: `denoising_strength` is 0.5, and the output
 /// is 1024×1024 (not the init image's size) unless width and height are given.
@@ -39,11 +39,6 @@ public struct Img2ImgRequest: Sendable, Encodable, Equatable {
         self.inpaintingMaskInvert = inpaintingMaskInvert
         self.inpaintFullRes = inpaintFullRes
         self.includeInitImages = includeInitImages
-    }
-
-    /// Builds a request from decoded images, sending them as plain base64.
-    public init(initImages: [EncodedImage], parameters: Txt2ImgRequest = Txt2ImgRequest()) {
-        self.init(initImages: initImages.map(\.base64), parameters: parameters)
     }
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Txt2ImgRequest, Value>) -> Value {

@@ -1,20 +1,16 @@
 import DynamicJSON
-/// The body of `POST /sdapi/v1/control`, SD.Next's native ControlNet route.
+/// The body of `POST /sdapi/v1/control`, SD.Next's native ControlNet route: the shared generation fields
+/// (reachable directly, `request.steps = 30`) and the ones `control_run()` adds.
 ///
 /// Not a txt2img variant: SD.Next has no `controlnet` alwayson script (A1111-style payloads get 422), and this
 /// route names things differently: `batch_count` instead of `n_iter`, and the output size goes in
-/// `width_before`/`height_before` (plain `width`/`height` are ignored). Nil fields are not sent.
+/// `width_before`/`height_before` (plain `width`/`height`, `override_settings` and `sd_model_checkpoint` are
+/// ignored). Nil fields are not sent.
+@dynamicMemberLookup
 public struct ControlRequest: Sendable, Encodable, Equatable {
-    public var prompt: String?
-    public var negativePrompt: String?
-    public var steps: Int?
-    public var samplerName: String?
-    public var seed: Int?
-    public var cfgScale: Double?
+    public var generation: GenerationFields
     /// Number of iterations (what txt2img calls `n_iter`).
     public var batchCount: Int?
-    public var batchSize: Int?
-    public var denoisingStrength: Double?
     /// Output width; SD.Next's default is 1024.
     public var widthBefore: Int?
     /// Output height; SD.Next's default is 1024.
@@ -28,73 +24,52 @@ public struct ControlRequest: Sendable, Encodable, Equatable {
     /// "controlnet", "t2i adapter", "xs", "lite", "reference" or "ip".
     public var unitType: String?
     public var control: [ControlUnit]?
-    public var sendImages: Bool?
-    public var saveImages: Bool?
-    public var overrideSettings: [String: JSONValue]?
 
     public init(
-        prompt: String? = nil,
-        negativePrompt: String? = nil,
-        steps: Int? = nil,
-        samplerName: String? = nil,
-        seed: Int? = nil,
-        cfgScale: Double? = nil,
+        _ generation: GenerationFields = GenerationFields(),
         batchCount: Int? = nil,
-        batchSize: Int? = nil,
-        denoisingStrength: Double? = nil,
         widthBefore: Int? = nil,
         heightBefore: Int? = nil,
-        resizeModeBefore: Int? = nil,
         inputs: [String]? = nil,
-        inits: [String]? = nil,
-        mask: String? = nil,
         unitType: String? = nil,
-        control: [ControlUnit]? = nil,
-        sendImages: Bool? = nil,
-        saveImages: Bool? = nil,
-        overrideSettings: [String: JSONValue]? = nil
+        control: [ControlUnit]? = nil
     ) {
-        self.prompt = prompt
-        self.negativePrompt = negativePrompt
-        self.steps = steps
-        self.samplerName = samplerName
-        self.seed = seed
-        self.cfgScale = cfgScale
+        self.generation = generation
         self.batchCount = batchCount
-        self.batchSize = batchSize
-        self.denoisingStrength = denoisingStrength
         self.widthBefore = widthBefore
         self.heightBefore = heightBefore
-        self.resizeModeBefore = resizeModeBefore
         self.inputs = inputs
-        self.inits = inits
-        self.mask = mask
         self.unitType = unitType
         self.control = control
-        self.sendImages = sendImages
-        self.saveImages = saveImages
-        self.overrideSettings = overrideSettings
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<GenerationFields, Value>) -> Value {
+        get { generation[keyPath: keyPath] }
+        set { generation[keyPath: keyPath] = newValue }
     }
 
     enum CodingKeys: String, CodingKey {
-        case prompt
-        case negativePrompt = "negative_prompt"
-        case steps
-        case samplerName = "sampler_name"
-        case seed
-        case cfgScale = "cfg_scale"
         case batchCount = "batch_count"
-        case batchSize = "batch_size"
-        case denoisingStrength = "denoising_strength"
         case widthBefore = "width_before"
         case heightBefore = "height_before"
         case resizeModeBefore = "resize_mode_before"
         case inputs, inits, mask
         case unitType = "unit_type"
         case control
-        case sendImages = "send_images"
-        case saveImages = "save_images"
-        case overrideSettings = "override_settings"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try generation.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(batchCount, forKey: .batchCount)
+        try container.encodeIfPresent(widthBefore, forKey: .widthBefore)
+        try container.encodeIfPresent(heightBefore, forKey: .heightBefore)
+        try container.encodeIfPresent(resizeModeBefore, forKey: .resizeModeBefore)
+        try container.encodeIfPresent(inputs, forKey: .inputs)
+        try container.encodeIfPresent(inits, forKey: .inits)
+        try container.encodeIfPresent(mask, forKey: .mask)
+        try container.encodeIfPresent(unitType, forKey: .unitType)
+        try container.encodeIfPresent(control, forKey: .control)
     }
 }
 
