@@ -48,6 +48,12 @@ def field_type(annotation):
         return {"str": "string"}.get(only, only), nullable
     if only == "list[str]":
         return "stringList", nullable
+    if only == "list[Image.Image]" and nullable:
+        # create_model_from_signature rewrites only a bare `list[Image.Image]` to `list[str]`; with `| None`
+        # the PIL type stays, and pydantic refuses every JSON item with is_instance_of.
+        return "imageList", nullable
+    if only == "list[Image.Image]":
+        return "stringList", nullable
     if only == "list" or only.startswith("list["):
         return "list", nullable
     if only == "dict" or only.startswith("dict["):

@@ -16,9 +16,10 @@ public struct ControlRequest: Sendable, Encodable, Equatable {
     /// Output height; SD.Next's default is 1024.
     public var heightBefore: Int?
     public var resizeModeBefore: Int?
-    /// Base64 control input images.
+    /// Base64 control input images. SD.Next releases from 2026-03-24 on declare them as PIL images and refuse any
+    /// JSON item (422 `is_instance_of`): send each unit's image in its `override` instead.
     public var inputs: [String]?
-    /// Base64 init images for img2img-style control.
+    /// Base64 init images for img2img-style control; refused like `inputs` by the same releases.
     public var inits: [String]?
     public var mask: String?
     /// "controlnet", "t2i adapter", "xs", "lite", "reference" or "ip".

@@ -175,7 +175,7 @@ import Testing
             let client = EmulatorClient(emulator)
             let input = samplePNGBase64()
             let body = #"{"prompt":"edges","steps":2,"width_before":48,"height_before":40,"width":512,"#
-                + #""inputs":["\#(input)"],"control":[{"process":"Canny","model":"x"},{"process":"Depth","image":"\#(input)"}]}"#
+                + #""control":[{"process":"Canny","model":"x","override":"\#(input)"},{"process":"Depth","image":"\#(input)"}]}"#
             let result = try await client.post("/sdapi/v1/control", body)
             #expect(result.status == 200)
             let object = try result.object()
@@ -185,6 +185,20 @@ import Testing
             #expect(processed.count == 2 && decodedSize(ofBase64: processed[0])?.width == 32)
             #expect(object["params"] is [String: Any])
             #expect((object["info"] as? String)?.hasPrefix("edges\n") == true)
+        }
+    }
+
+    /// `control_run` declares `inputs: list[Image.Image] | None`, which SD.Next's model builder leaves as a PIL type:
+    /// pydantic refuses every base64 string in it (checked with pydantic 2.13), so images go in the units.
+    @Test func controlRefusesImagesInInputs() async throws {
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
+            let client = EmulatorClient(emulator)
+            let result = try await client.post("/sdapi/v1/control", #"{"inputs":["abc","def"],"inits":[]}"#)
+            #expect(result.status == 422)
+            let issues = try #require(try result.object()["detail"] as? [[String: Any]])
+            #expect(issues.map { $0["type"] as? String } == ["is_instance_of", "is_instance_of"])
+            #expect(issues.last?["loc"] as? [AnyHashable] == ["body", "inputs", 1])
+            #expect(issues.first?["msg"] as? String == "Input should be an instance of Image")
         }
     }
 }

@@ -70,6 +70,11 @@ import Testing
             // `clip_skip: int` in the processing signature, `float` in control_run.
             let clip = try await client.post("/sdapi/v1/txt2img", "{\(Self.small),\"clip_skip\":1.5}")
             #expect(try issues(clip).first?["type"] as? String == "int_from_float")
+            // `sampler_index: int | str`: a smart-mode union reports both members, tagged.
+            let union = try await client.post("/sdapi/v1/txt2img", "{\(Self.small),\"sampler_index\":1.5}")
+            #expect(try issues(union).map { $0["loc"] as? [String] } == [
+                ["body", "sampler_index", "int"], ["body", "sampler_index", "str"],
+            ])
         }
     }
 

@@ -99,8 +99,7 @@ import Testing
                 batchCount: 1,
                 widthBefore: 64,
                 heightBefore: 64,
-                inputs: [source.images[0].base64],
-                control: [ControlUnit(process: "Canny", model: nil, strength: 1)]
+                control: [ControlUnit(process: "Canny", model: nil, strength: 1, override: source.images[0].base64)]
             )
             let controlled = try await client.control(control)
             #expect(controlled.images.count == 1)

@@ -3,6 +3,8 @@ enum FieldType: Sendable {
     case string
     /// `list[str]`: each item must be a string.
     case stringList
+    /// `list[Image.Image]`, which pydantic checks with `isinstance`: any item sent as JSON is refused.
+    case imageList
     case int
     /// pydantic's `int | str` (smart mode): a string stays a string, anything an `int` accepts becomes one.
     case intOrString
@@ -29,7 +31,7 @@ struct FieldSpec: Sendable {
     }
 
     /// The supplied value as the model stores it, or the 422 entry that rejects it.
-    func coerce(_ value: JSONValue) -> Result<JSONValue, ValidationIssue> {
+    func coerce(_ value: JSONValue) -> Result<JSONValue, ValidationIssues> {
         if value.isNull && nullable { return .success(.null) }
         return type.coerce(value, field: name)
     }
@@ -50,18 +52,21 @@ struct ValidationIssue: Error, Sendable, Equatable {
     }
 }
 
+/// Every reason pydantic gives for refusing one field: a list reports each bad item, a union each member.
+struct ValidationIssues: Error, Sendable, Equatable {
+    let all: [ValidationIssue]
+}
+
 extension FieldType {
     /// Coerces `value` as pydantic v2 does in lax mode, or describes why it cannot (`null` included: the caller
-    /// lets it through for Optional fields).
-    func coerce(_ value: JSONValue, field: String) -> Result<JSONValue, ValidationIssue> {
-        func issue(_ type: String, _ msg: String, at index: Int? = nil) -> Result<JSONValue, ValidationIssue> {
-            var loc: [JSONValue] = ["body", .string(field)]
-            var input = value
-            if let index {
-                loc.append(.int(index))
-                input = value.arrayValue?[index] ?? value
-            }
-            return .failure(ValidationIssue(type: type, loc: loc, msg: msg, input: input))
+    /// lets it through for Optional fields). `path` is the issue's `loc` below `body`.
+    func coerce(_ value: JSONValue, field: String) -> Result<JSONValue, ValidationIssues> {
+        coerce(value, at: ["body", .string(field)])
+    }
+
+    private func coerce(_ value: JSONValue, at path: [JSONValue]) -> Result<JSONValue, ValidationIssues> {
+        func issue(_ type: String, _ msg: String, ctx: JSONObject? = nil) -> Result<JSONValue, ValidationIssues> {
+            .failure(ValidationIssues(all: [ValidationIssue(type: type, loc: path, msg: msg, input: value, ctx: ctx)]))
         }
         switch self {
         case .any:
@@ -69,11 +74,15 @@ extension FieldType {
         case .string:
             return value.stringValue != nil ? .success(value) : issue("string_type", "Input should be a valid string")
         case .stringList:
+            return FieldType.eachItem(of: value, at: path, as: .string)
+        case .imageList:
             guard let items = value.arrayValue else { return issue("list_type", "Input should be a valid list") }
-            if let bad = items.firstIndex(where: { $0.stringValue == nil }) {
-                return issue("string_type", "Input should be a valid string", at: bad)
+            let refused = items.indices.map { index in
+                ValidationIssue(
+                    type: "is_instance_of", loc: path + [.int(index)], msg: "Input should be an instance of Image",
+                    input: items[index], ctx: ["class": "Image"])
             }
-            return .success(value)
+            return refused.isEmpty ? .success(value) : .failure(ValidationIssues(all: refused))
         case .list:
             return value.arrayValue != nil ? .success(value) : issue("list_type", "Input should be a valid list")
         case .dict:
@@ -93,8 +102,15 @@ extension FieldType {
             default: return issue("int_type", "Input should be a valid integer")
             }
         case .intOrString:
+            // Smart-mode union: a string stays a string; otherwise both members' refusals, tagged `int` and `str`.
             if value.stringValue != nil { return .success(value) }
-            return FieldType.int.coerce(value, field: field)
+            switch FieldType.int.coerce(value, at: path + ["int"]) {
+            case .success(let number): return .success(number)
+            case .failure(let refusal):
+                let notString = ValidationIssue(
+                    type: "string_type", loc: path + ["str"], msg: "Input should be a valid string", input: value)
+                return .failure(ValidationIssues(all: refusal.all + [notString]))
+            }
         case .float:
             switch value {
             case .int(let number): return .success(.double(Double(number)))
@@ -120,6 +136,26 @@ extension FieldType {
             default: return issue("bool_type", "Input should be a valid boolean")
             }
         }
+    }
+
+    /// A typed list: every item coerced, every refusal reported with its index.
+    private static func eachItem(of value: JSONValue, at path: [JSONValue], as item: FieldType)
+        -> Result<JSONValue, ValidationIssues>
+    {
+        guard let items = value.arrayValue else {
+            return .failure(ValidationIssues(all: [
+                ValidationIssue(type: "list_type", loc: path, msg: "Input should be a valid list", input: value)
+            ]))
+        }
+        var coerced: [JSONValue] = []
+        var refused: [ValidationIssue] = []
+        for (index, element) in items.enumerated() {
+            switch item.coerce(element, at: path + [.int(index)]) {
+            case .success(let value): coerced.append(value)
+            case .failure(let issues): refused += issues.all
+            }
+        }
+        return refused.isEmpty ? .success(.array(coerced)) : .failure(ValidationIssues(all: refused))
     }
 }
 

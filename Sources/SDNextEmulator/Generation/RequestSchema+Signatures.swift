@@ -239,8 +239,8 @@ extension RequestSchema {
     static let controlSignature: [FieldSpec] = [
         FieldSpec("state", .string, "", nullable: false),
         FieldSpec("units", .list, .null),
-        FieldSpec("inputs", .list, .null),
-        FieldSpec("inits", .list, .null),
+        FieldSpec("inputs", .imageList, .null),
+        FieldSpec("inits", .imageList, .null),
         FieldSpec("mask", .string, .null, nullable: false),
         FieldSpec("unit_type", .string, .null),
         FieldSpec("is_generator", .bool, true, nullable: false),

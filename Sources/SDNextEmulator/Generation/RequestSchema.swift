@@ -70,7 +70,7 @@ enum RequestSchema {
             }
             switch field.coerce(supplied) {
             case .success(let value): values[field.name] = value
-            case .failure(let issue): issues.append(issue)
+            case .failure(let refused): issues += refused.all
             }
         }
         guard issues.isEmpty else { throw .validation(issues) }

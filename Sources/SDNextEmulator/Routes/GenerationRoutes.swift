@@ -58,16 +58,14 @@ struct GenerationRoutes: Sendable {
         return image
     }
 
-    /// One control input per unit (its `image`/`override`, else the matching `inputs` entry), or
-    /// one per input when no units are given.
+    /// One control image per unit that carries one: its `override`, else its `image`, as `prepare_control` picks.
+    /// (Request-level `inputs` cannot carry any: the model refuses every JSON item, see `FieldType.imageList`.)
     private static func controlImages(_ request: ParsedRequest) throws -> [RGBImage] {
-        let inputs = try (request.values["inputs"]?.arrayValue ?? []).map(decodeImage)
-        let units = request.values["control"]?.arrayValue ?? []
-        guard !units.isEmpty else { return inputs }
-        return try units.enumerated().compactMap { index, unit in
+        try (request.values["control"]?.arrayValue ?? []).compactMap { unit in
             let object = unit.objectValue
-            if let encoded = object?["image"] ?? object?["override"], !encoded.isNull { return try decodeImage(encoded) }
-            return inputs.isEmpty ? nil : inputs[min(index, inputs.count - 1)]
+            guard let encoded = [object?["override"], object?["image"]].compactMap({ $0 }).first(where: { !$0.isNull })
+            else { return nil }
+            return try decodeImage(encoded)
         }
     }
 

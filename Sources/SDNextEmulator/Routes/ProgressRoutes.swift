@@ -48,7 +48,7 @@ struct ProgressRoutes: Sendable {
     private static func field(_ body: JSONObject, _ name: String, _ type: FieldType) throws -> JSONValue {
         switch FieldSpec(name, type, .null).coerce(body[name] ?? .null) {
         case .success(let value): return value
-        case .failure(let issue): throw APIError.validation([issue])
+        case .failure(let issues): throw APIError.validation(issues.all)
         }
     }
 }

@@ -7,10 +7,10 @@ extension Request {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
         switch FieldType.bool.coerce(.string(text), field: name) {
         case .success(let value): return value.boolValue ?? defaultValue
-        case .failure(let issue):
-            throw APIError.validation([
-                ValidationIssue(type: issue.type, loc: ["query", .string(name)], msg: issue.msg, input: .string(text))
-            ])
+        case .failure(let issues):
+            throw APIError.validation(issues.all.map {
+                ValidationIssue(type: $0.type, loc: ["query", .string(name)], msg: $0.msg, input: .string(text))
+            })
         }
     }
 
