@@ -1,3 +1,5 @@
+import Foundation
+
 /// The JSON type a request field accepts, with pydantic's lax coercions.
 enum FieldType: Sendable {
     case string
@@ -92,12 +94,15 @@ extension FieldType {
             case .int: return .success(value)
             case .bool(let flag): return .success(.int(flag ? 1 : 0))
             case .double(let number):
-                guard number.rounded() == number, abs(number) < 9e18 else {
+                guard number.rounded() == number else {
                     return issue("int_from_float", "Input should be a valid integer, got a number with a fractional part")
                 }
-                return .success(.int(Int(number)))
+                guard let whole = Int(exactly: number) else {
+                    return issue("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
+                }
+                return .success(.int(whole))
             case .string(let text):
-                if let number = Int(text.trimmingSpaces) { return .success(.int(number)) }
+                if let number = Int(text.pythonNumeral.wholeNumeral) { return .success(.int(number)) }
                 return issue("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
             default: return issue("int_type", "Input should be a valid integer")
             }
@@ -117,7 +122,7 @@ extension FieldType {
             case .double: return .success(value)
             case .bool(let flag): return .success(.double(flag ? 1 : 0))
             case .string(let text):
-                if let number = Double(text.trimmingSpaces) { return .success(.double(number)) }
+                if let number = Double(text.pythonNumeral) { return .success(.double(number)) }
                 return issue("float_parsing", "Input should be a valid number, unable to parse string as a number")
             default: return issue("float_type", "Input should be a valid number")
             }
@@ -132,7 +137,10 @@ extension FieldType {
                 case "1", "on", "t", "true", "y", "yes": return .success(.bool(true))
                 default: return issue("bool_parsing", "Input should be a valid boolean, unable to interpret input")
                 }
-            case .int, .double: return issue("bool_parsing", "Input should be a valid boolean, unable to interpret input")
+            // A whole number that is neither 0 nor 1 cannot be interpreted; any other number is not a boolean at all.
+            case .int: return issue("bool_parsing", "Input should be a valid boolean, unable to interpret input")
+            case .double(let number) where Int(exactly: number) != nil:
+                return issue("bool_parsing", "Input should be a valid boolean, unable to interpret input")
             default: return issue("bool_type", "Input should be a valid boolean")
             }
         }
@@ -160,7 +168,23 @@ extension FieldType {
 }
 
 extension String {
-    fileprivate var trimmingSpaces: String {
-        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    /// The text as Python's `int()`/`float()` read it: surrounding whitespace dropped, `_` allowed between digits.
+    fileprivate var pythonNumeral: String {
+        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        let characters = Array(trimmed)
+        let digitsOnly = characters.indices.allSatisfy { index in
+            characters[index] != "_"
+                || (index > 0 && index < characters.count - 1 && characters[index - 1].isNumber
+                    && characters[index + 1].isNumber)
+        }
+        return digitsOnly ? trimmed.replacingOccurrences(of: "_", with: "") : trimmed
+    }
+
+    /// pydantic reads `"20.0"` as the integer 20: a fraction of zeros is dropped.
+    fileprivate var wholeNumeral: String {
+        guard let dot = firstIndex(of: "."), case let fraction = self[index(after: dot)...], !fraction.isEmpty,
+            fraction.allSatisfy({ $0 == "0" })
+        else { return self }
+        return String(self[..<dot])
     }
 }
