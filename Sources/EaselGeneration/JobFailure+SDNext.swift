@@ -13,6 +13,8 @@ extension JobFailure {
             self.init(.backendLost, "Backend \(backend) became unreachable: \(error.message)")
         case .decoding, .responseTooLarge:
             self.init(.invalidResponse, error.message)
+        case .rateLimited:
+            self.init(.rateLimited, error.message)
         case .httpStatus where error.status == 429 || error.message.lowercased().contains("rate limit"):
             self.init(.rateLimited, error.message)
         case .httpStatus where error.status == 400 || error.status == 422:

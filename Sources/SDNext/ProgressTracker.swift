@@ -7,8 +7,12 @@
 /// snapshots were all missed cannot be seen; `finish()` closes the gap when the POST returns.
 ///
 /// Pure value type without I/O or clock reads: the caller passes each snapshot with the instant it was taken.
+///
+/// On legacy SD.Next (cumulative `sampling_step` over the request) and A1111 (`job_no` counts passes, the step
+/// restarts per pass) the tracker reads the request-wide numbers instead, so progress is monotonic on all three.
 public struct ProgressTracker: Sendable {
     public let plan: GenerationPlan
+    public let flavor: BackendFlavor
     private let passLengths: [Int]
     private let startedAt: ContinuousClock.Instant
 
@@ -25,8 +29,9 @@ public struct ProgressTracker: Sendable {
 
     /// - Parameter startedAt: when SD.Next began working on the job; used as the base of the step rate if
     ///   the first snapshot seen already shows finished steps.
-    public init(plan: GenerationPlan, startedAt: ContinuousClock.Instant = .now) {
+    public init(plan: GenerationPlan, flavor: BackendFlavor = .sdnext, startedAt: ContinuousClock.Instant = .now) {
         self.plan = plan
+        self.flavor = flavor
         self.passLengths = plan.passLengths
         self.startedAt = startedAt
     }
@@ -66,6 +71,15 @@ public struct ProgressTracker: Sendable {
     /// Completed steps this snapshot shows, or nil when it says nothing about this job's sampling.
     private mutating func stepsSeen(in snapshot: ProgressSnapshot) -> Int? {
         let state = snapshot.state
+        switch flavor {
+        case .sdnext: break
+        case .sdnextLegacy:
+            return state.jobCount > 0 ? max(0, state.samplingStep) : nil
+        case .a1111:
+            guard state.jobCount > 0 else { return nil }
+            let pass = max(0, state.jobNo)
+            return stepsBefore(pass: pass) + min(max(0, state.samplingStep), passLength(pass))
+        }
         if snapshot.isSampling {
             let step = max(0, state.samplingStep)
             if let index = passIndex {

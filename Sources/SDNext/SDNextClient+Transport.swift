@@ -9,6 +9,8 @@ import NIOHTTP1
 struct RawResponse: Sendable {
     let status: Int
     let body: ByteBuffer
+    /// The route asked, without the query.
+    let path: String
 
     var text: String {
         String(buffer: body)
@@ -33,6 +35,23 @@ extension SDNextClient {
     /// Every failure comes out as `SDNextError` (or `CancellationError` when the caller was cancelled),
     /// including connection errors and timeouts, which the origin system let escape.
     func send(_ method: HTTPMethod, _ path: String, json body: Data? = nil, timeout: Duration) async throws -> RawResponse {
+        let route = RequestBudget.route(of: path)
+        try await pacer.admit(route, client: self)
+        do {
+            let response = try await sendUnpaced(method, path, json: body, timeout: timeout)
+            await pacer.completed(route)
+            return response
+        } catch {
+            await pacer.completed(route)
+            throw error
+        }
+    }
+
+    /// `send` without pacing: the pacer's own look-ups of the server's limit go this way.
+    func sendUnpaced(_ method: HTTPMethod, _ path: String, json body: Data? = nil, timeout: Duration) async throws
+        -> RawResponse
+    {
+        let route = RequestBudget.route(of: path)
         var request = HTTPClientRequest(url: configuration.baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -50,7 +69,7 @@ extension SDNextClient {
             let response = try await Self.withTimeout(timeout) { [httpClient, logger, request] in
                 let response = try await httpClient.execute(request, deadline: .now() + nioTimeout, logger: logger)
                 let collected = try await response.body.collect(upTo: limit)
-                return RawResponse(status: Int(response.status.code), body: collected)
+                return RawResponse(status: Int(response.status.code), body: collected, path: route)
             }
             logger.debug("SD.Next response", metadata: ["sdnext.path": "\(path)", "sdnext.status": "\(response.status)"])
             return response
@@ -67,15 +86,17 @@ extension SDNextClient {
         return try Self.decodeJSON(try Self.checkStatus(response))
     }
 
-    /// Passes 2xx answers through and turns every other status into `.httpStatus` with SD.Next's reason.
+    /// Passes 2xx answers through and turns every other status into `.httpStatus` with SD.Next's reason
+    /// (429 into `.rateLimited`, naming the path).
     static func checkStatus(_ response: RawResponse) throws(SDNextError) -> RawResponse {
         guard (200..<300).contains(response.status) else {
             let text = response.errorBodyText
             throw SDNextError(
-                code: .httpStatus,
+                code: response.status == 429 ? .rateLimited : .httpStatus,
                 status: response.status,
                 body: text,
-                message: ErrorBodyMessage.extract(from: text, status: response.status)
+                message: ErrorBodyMessage.extract(from: text, status: response.status),
+                path: response.path
             )
         }
         return response

@@ -12,11 +12,13 @@ public struct SDNextClient: Sendable {
     public let configuration: SDNextConfiguration
     let httpClient: HTTPClient
     let logger: Logger
+    let pacer: RequestPacer
 
     public init(configuration: SDNextConfiguration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "sdnext")) {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
+        pacer = RequestPacer(pacing: configuration.pacing)
     }
 
     // MARK: Generation
@@ -54,7 +56,8 @@ public struct SDNextClient: Sendable {
     // MARK: Progress and control of the running job
 
     /// The current stage's progress. `skipCurrentImage` (default true) spares SD.Next encoding a preview.
-    /// SD.Next rate-limits this route (300 cost per minute per IP), so poll at 4 Hz or slower.
+    /// SD.Next rate-limits this route (300 cost per minute per IP); the client's pacing holds polls back when
+    /// they would exceed it.
     public func progress(skipCurrentImage: Bool = true) async throws -> ProgressSnapshot {
         let json = try await sendForJSON(.GET, "/sdapi/v1/progress?skip_current_image=\(skipCurrentImage)", timeout: configuration.requestTimeout)
         return ProgressSnapshot(json: json)

@@ -34,6 +34,9 @@ public struct SDNextConfiguration: Sendable {
     /// The largest response body accepted; bigger answers fail with `.responseTooLarge`. Default 256 MiB,
     /// room for a batch of large PNGs in base64.
     public var maxResponseBytes: Int = 256 * 1024 * 1024
+    /// How calls are paced under the server's rate limit (SD.Next answers 429 beyond 300 cost units per
+    /// minute per IP and path). Default `.automatic`: the server's own limit.
+    public var pacing: RequestPacing = .automatic
 
     public init(baseURL: String, credentials: SDNextCredentials? = nil) {
         self.baseURL = baseURL

@@ -6,7 +6,7 @@ public struct SDNextError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members (`error.code == .timeout`).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String, Sendable {
-            case httpStatus, emptyImages, timeout, connection, decoding, invalidURL, responseTooLarge
+            case httpStatus, rateLimited, emptyImages, timeout, connection, decoding, invalidURL, responseTooLarge
         }
 
         private let kind: Kind
@@ -17,6 +17,9 @@ public struct SDNextError: Error, Sendable, CustomStringConvertible {
 
         /// SD.Next answered with a status other than 2xx (`status` says which, `message` says why).
         public static let httpStatus = Code(.httpStatus)
+        /// SD.Next answered 429: this client IP used up `server_rate_limit` on `path`. Retry later; the
+        /// client's own pacing keeps this from happening unless other callers share the IP.
+        public static let rateLimited = Code(.rateLimited)
         /// SD.Next answered 200 but returned no images: its way of reporting a failed generation
         /// (no model loaded, unknown checkpoint, out of memory, skipped).
         public static let emptyImages = Code(.emptyImages)
@@ -42,12 +45,20 @@ public struct SDNextError: Error, Sendable, CustomStringConvertible {
     public let body: String?
     /// A human-readable reason, taken from SD.Next's error body where it gave one.
     public let message: String
+    /// The route the failed call went to, without its query (set for `.rateLimited`, which SD.Next counts per path).
+    public let path: String?
 
-    public init(code: Code, status: Int? = nil, body: String? = nil, message: String) {
+    public init(code: Code, status: Int? = nil, body: String? = nil, message: String, path: String? = nil) {
         self.code = code
         self.status = status
         self.body = body
         self.message = message
+        self.path = path
+    }
+
+    /// True when the same call may succeed if simply sent again later (rate limit, timeout, lost connection).
+    public var isRetryable: Bool {
+        code == .rateLimited || code == .timeout || code == .connection
     }
 
     public var description: String {

@@ -70,12 +70,14 @@ public struct EmulatorConfiguration: Sendable {
     public var stageGap: Duration = .milliseconds(10)
     /// Time the `Load model` stage lasts.
     public var modelLoadDuration: Duration = .milliseconds(300)
-    /// Initial `samples_format` option.
+    /// Initial `samples_format` option (the init's default is the flavor's: jpg, png on A1111).
     public var samplesFormat: SamplesFormat = .jpg
     /// Faults active from the start.
     public var faults = FaultSettings()
     /// Requests per minute per (client IP, path); nil disables the limiter.
     public var rateLimitPerMinute: Int? = 300
+    /// The server impersonated: today's SD.Next, SD.Next 2025-08 or A1111.
+    public var flavor: Flavor = .sdnext
 
     public init(
         host: String = "127.0.0.1",
@@ -84,9 +86,10 @@ public struct EmulatorConfiguration: Sendable {
         stepDuration: Duration = .milliseconds(50),
         stageGap: Duration = .milliseconds(10),
         modelLoadDuration: Duration = .milliseconds(300),
-        samplesFormat: SamplesFormat = .jpg,
+        samplesFormat: SamplesFormat? = nil,
         faults: FaultSettings = FaultSettings(),
-        rateLimitPerMinute: Int? = 300
+        rateLimitPerMinute: Int? = 300,
+        flavor: Flavor = .sdnext
     ) {
         self.host = host
         self.port = port
@@ -94,8 +97,9 @@ public struct EmulatorConfiguration: Sendable {
         self.stepDuration = stepDuration
         self.stageGap = stageGap
         self.modelLoadDuration = modelLoadDuration
-        self.samplesFormat = samplesFormat
+        self.samplesFormat = samplesFormat ?? flavor.defaultSamplesFormat
         self.faults = faults
         self.rateLimitPerMinute = rateLimitPerMinute
+        self.flavor = flavor
     }
 }

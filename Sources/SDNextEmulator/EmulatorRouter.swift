@@ -17,21 +17,20 @@ struct EmulatorRouter {
         "/sdapi/v1/txt2img", "/sdapi/v1/img2img", "/sdapi/v1/control", "/sdapi/v1/progress", "/sdapi/v1/status",
         "/sdapi/v1/interrupt", "/sdapi/v1/skip", "/sdapi/v1/history", "/sdapi/v1/options", "/sdapi/v1/sd-models",
         "/sdapi/v1/samplers", "/sdapi/v1/memory", "/sdapi/v1/version", "/sdapi/v1/checkpoint", "/internal/progress",
-        "/emulator/faults",
+        "/internal/pending-tasks", "/emulator/faults",
     ]).union(ListingRoutes.paths).union(ModelRoutes.paths)
 
     func build() -> Router<Context> {
         let router = Router(context: Context.self)
+        // Outermost, as SD.Next's 429 replaces the whole response (X-Process-Time included).
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiterStore(), state: state, controls: controls))
         router.add(middleware: ProcessTimeMiddleware())
         router.add(middleware: FaultMiddleware(controls: controls, exitSignal: exitSignal))
-        router.add(
-            middleware: RateLimitMiddleware(
-                limiter: RateLimiterStore(limitPerMinute: configuration.rateLimitPerMinute), controls: controls))
-        router.add(middleware: ErrorRenderingMiddleware(knownPaths: Self.knownPaths))
+        router.add(middleware: ErrorRenderingMiddleware(knownPaths: Self.knownPaths, flavor: configuration.flavor))
         FaultRoutes(controls: controls).register(on: router)
         let api = router.group()
         if let credentials = configuration.credentials {
-            api.add(middleware: BasicAuthMiddleware(credentials: credentials))
+            api.add(middleware: BasicAuthMiddleware(credentials: credentials, flavor: configuration.flavor))
         }
         GenerationRoutes(state: state, queue: queue, runner: runner, controls: controls).register(on: api)
         ProgressRoutes(state: state, controls: controls).register(on: api)

@@ -17,7 +17,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("step-ms"), help: "Milliseconds per sampling step.") var stepMilliseconds = 50
     @Option(name: .customLong("gap-ms"), help: "Milliseconds per non-sampling stage and gap.") var gapMilliseconds = 10
     @Option(name: .customLong("model-load-ms"), help: "Milliseconds a model load takes.") var modelLoadMilliseconds = 300
-    @Option(help: "Image format: jpg or png.") var samplesFormat: SamplesFormat = .jpg
+    @Option(help: "Image format: jpg or png (default: the flavor's, png on a1111).") var samplesFormat: SamplesFormat?
+    @Option(help: "Server to impersonate: sdnext, sdnext-2025-08 or a1111.") var flavor: Flavor = .sdnext
     @Flag(help: "Generation answers 500 with SD.Next's RuntimeError body.") var faultServerError = false
     @Flag(help: "Generation answers 200 with no images.") var faultEmptyImages = false
     @Flag(help: "Generation stalls in Inference until interrupted.") var faultHang = false
@@ -71,9 +72,11 @@ struct EmulatorCommand: AsyncParsableCommand {
         return EmulatorConfiguration(
             host: host, port: port, credentials: credentials, stepDuration: .milliseconds(stepMilliseconds),
             stageGap: .milliseconds(gapMilliseconds), modelLoadDuration: .milliseconds(modelLoadMilliseconds),
-            samplesFormat: samplesFormat, faults: faults, rateLimitPerMinute: noRateLimit ? nil : 300)
+            samplesFormat: samplesFormat, faults: faults, rateLimitPerMinute: noRateLimit ? nil : 300,
+            flavor: flavor)
     }
 }
 
 extension SamplesFormat: ExpressibleByArgument {}
+extension Flavor: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

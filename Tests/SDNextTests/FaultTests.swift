@@ -74,14 +74,14 @@ import Testing
     @Test func rateLimitingIsA429() async throws {
         try await withEmulatorClient(.testing(faults: faults { $0.rateLimited = true })) { client, _ in
             let error = try await #require(throws: SDNextError.self) { try await client.progress() }
-            #expect(error.code == .httpStatus)
+            #expect(error.code == .rateLimited)
             #expect(error.status == 429)
             #expect(error.message.contains("rate limit exceeded"))
         }
     }
 
     @Test func theRealRateLimiterAlsoGives429() async throws {
-        try await withEmulatorClient(.testing(rateLimitPerMinute: 5)) { client, _ in
+        try await withEmulatorClient(.testing(rateLimitPerMinute: 5), configure: { $0.pacing = .disabled }) { client, _ in
             var statuses: [Int?] = []
             for _ in 0..<8 {
                 do {

@@ -3,17 +3,20 @@ import Hummingbird
 
 /// HTTP Basic auth on SD.Next's API routes, with FastAPI's `HTTPBasic` messages: a missing or
 /// non-Basic header is "Not authenticated", wrong credentials "Unauthorized"; both 401 with
-/// `WWW-Authenticate: Basic` in SD.Next's error body.
+/// `WWW-Authenticate: Basic` in SD.Next's error body. The flavor words the wrong-credentials detail and
+/// decides which paths are protected.
 struct BasicAuthMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
     let credentials: EmulatorCredentials
+    let flavor: Flavor
 
     private static let challenge: HTTPFields = [.wwwAuthenticate: "Basic"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        guard flavor.requiresAuth(path: request.uri.path) else { return try await next(request, context) }
         guard let header = request.headers[.authorization] else {
             throw APIError.httpException(.unauthorized, detail: "Not authenticated", headers: Self.challenge)
         }
@@ -28,7 +31,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
         }
         let username = decoded[..<colon], password = decoded[decoded.index(after: colon)...]
         guard username == credentials.username, password == credentials.password else {
-            throw APIError.httpException(.unauthorized, detail: "Unauthorized", headers: Self.challenge)
+            throw APIError.httpException(.unauthorized, detail: flavor.wrongCredentialsDetail, headers: Self.challenge)
         }
         return try await next(request, context)
     }

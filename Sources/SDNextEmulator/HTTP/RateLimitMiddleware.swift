@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
 
-/// Applies the rate limit *after* the handler ran, as SD.Next's `api_preprocess` does: the work
-/// is done, then the response is replaced by 429. Also injects the `rateLimited` fault.
+/// Applies the rate limit *after* the handler ran, as SD.Next's `api_preprocess` does: the work is done,
+/// then the response is replaced by 429 (a fresh response, so without `X-Process-Time`). The limit is read
+/// from option `server_rate_limit` on every request, so `POST /options` changes it at once. Also injects the
+/// `rateLimited` fault.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
     let limiter: RateLimiterStore
+    let state: EmulatorState
     let controls: EmulatorControls
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -16,21 +19,21 @@ struct RateLimitMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         if path.hasPrefix("/emulator/") { return response }
         let forced = await controls.faults.rateLimited && path.hasPrefix("/sdapi/")
-        let allowed = await limiter.hit(client: context.clientIP, path: path)
+        let limit = await state.options.rateLimit
+        let allowed = await limiter.hit(client: context.clientIP, path: path, limit: limit)
         guard forced || !allowed else { return response }
-        return APIError.httpException(.tooManyRequests, detail: "\(context.clientIP):\(path): rate limit exceeded").response
+        let error = APIError.httpException(.tooManyRequests, detail: "\(context.clientIP):\(path): rate limit exceeded")
+        return Response.json(state.flavor.errorBody(error.body), status: error.status)
     }
 }
 
-/// Shares one `RateLimiter` between concurrent requests.
+/// Shares one `RateLimiter` between concurrent requests; a changed limit starts a fresh limiter with no
+/// hits, as SD.Next's `validate_request` replaces its `Limiter` when `server_rate_limit` changes.
 actor RateLimiterStore {
-    private var limiter: RateLimiter?
+    private var limiter = RateLimiter(limit: 0)
 
-    init(limitPerMinute: Int?) {
-        limiter = limitPerMinute.map { RateLimiter(limit: $0) }
-    }
-
-    func hit(client: String, path: String) -> Bool {
-        limiter?.hit(client: client, path: path, now: Date().timeIntervalSince1970) ?? true
+    func hit(client: String, path: String, limit: Int) -> Bool {
+        if limiter.limit != limit { limiter = RateLimiter(limit: limit) }
+        return limiter.hit(client: client, path: path, now: Date().timeIntervalSince1970)
     }
 }

@@ -14,26 +14,30 @@ struct GenerationRoutes: Sendable {
     func register(on group: RouterGroup<Context>) {
         group.post("/sdapi/v1/txt2img") { request, context in
             var request = request
-            let parsed = try Self.validated(try await request.jsonBody(context: context), fields: RequestSchema.txt2img)
-            return try await respond(to: GenerationPlan(kind: .txt2img, request: parsed), context: context)
+            let body = try await request.jsonBody(context: context)
+            let parsed = try Self.validated(body, fields: RequestSchema.txt2img)
+            return try await respond(to: GenerationPlan(kind: .txt2img, request: parsed), body: body, context: context)
         }
         group.post("/sdapi/v1/img2img") { request, context in
             var request = request
-            let parsed = try Self.validated(try await request.jsonBody(context: context), fields: RequestSchema.img2img)
+            let body = try await request.jsonBody(context: context)
+            let parsed = try Self.validated(body, fields: RequestSchema.img2img)
             guard let encoded = parsed.values["init_images"]?.arrayValue, !encoded.isEmpty else {
                 throw APIError.initImageMissing
             }
             let images = try encoded.map(Self.decodeImage)
-            return try await respond(to: GenerationPlan(kind: .img2img, request: parsed, initImage: images[0]), context: context)
+            let plan = GenerationPlan(kind: .img2img, request: parsed, initImage: images[0])
+            return try await respond(to: plan, body: body, context: context)
         }
         group.post("/sdapi/v1/control") { request, context in
             var request = request
-            var parsed = try RequestSchema.validate(try await request.jsonBody(context: context), fields: RequestSchema.control)
+            let body = try await request.jsonBody(context: context)
+            var parsed = try RequestSchema.validate(body, fields: RequestSchema.control)
             // `get_sampler_index(sampler_name)`: an exact name, else index 0, which is "Default"; never a 404.
             let name = parsed.string("sampler_name") ?? ""
             parsed.sampler = ModelCatalog.samplerNames.contains(name) ? name : "Default"
             let plan = GenerationPlan(kind: .control, request: parsed, controlImages: try Self.controlImages(parsed))
-            return try await respond(to: plan, context: context)
+            return try await respond(to: plan, body: body, context: context)
         }
     }
 
@@ -69,9 +73,19 @@ struct GenerationRoutes: Sendable {
         }
     }
 
-    private func respond(to plan: GenerationPlan, context: Context) async throws -> Response {
-        let runner = self.runner
-        let outcome = try await queue.perform { try await runner.run(plan) }
+    /// Queues the plan behind the lock. A1111 registers the request as a task first (`force_task_id`, which
+    /// SD.Next ignores, names it), starts it once the lock is held and finishes it only on success.
+    private func respond(to plan: GenerationPlan, body: JSONValue, context: Context) async throws -> Response {
+        let runner = self.runner, state = self.state
+        let forcedID = body.objectValue?["force_task_id"]?.stringValue
+        let task = await state.enqueueTask(forcedID: forcedID, type: plan.kind.operation)
+        let outcome = try await queue.perform {
+            await state.announce(iterations: plan.iterations, hires: plan.hiresSteps != nil)
+            await state.startTask(task)
+            let outcome = try await runner.run(plan)
+            await state.finishTask(task)
+            return outcome
+        }
         let body = await responseBody(plan: plan, outcome: outcome)
         if await controls.faults.dropConnection {
             return Self.truncated(body, channel: context.channel)

@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// The routes that never take the queue lock and answer at once during a generation:
-/// `/progress`, `/status`, `/interrupt`, `/skip`, `/history` and `/internal/progress`.
+/// `/progress`, `/status`, `/interrupt`, `/skip`, `/history` and `/internal/progress` (and A1111's
+/// `/internal/pending-tasks`).
 struct ProgressRoutes: Sendable {
     typealias Context = EmulatorRequestContext
 
@@ -21,11 +22,16 @@ struct ProgressRoutes: Sendable {
         }
         group.post("/sdapi/v1/interrupt") { _, _ in
             await state.interrupt()
-            return Response(status: .noContent)
+            return state.flavor.stopResponse(interrupt: true)
         }
         group.post("/sdapi/v1/skip") { _, _ in
             await state.skip()
-            return Response(status: .noContent)
+            return state.flavor.stopResponse(interrupt: false)
+        }
+        if state.flavor.tracksTasks {
+            group.get("/internal/pending-tasks") { _, _ in
+                Response.json(await state.pendingTasksJSON)
+            }
         }
         group.get("/sdapi/v1/history") { request, _ in
             let id = request.uri.queryParameters.get("id").flatMap { $0.isEmpty ? nil : $0 }

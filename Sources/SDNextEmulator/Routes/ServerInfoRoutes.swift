@@ -36,10 +36,10 @@ struct ServerInfoRoutes: Sendable {
             Response.json(.array(ModelCatalog.checkpoints.map(\.itemJSON)))
         }
         group.get("/sdapi/v1/samplers") { _, _ in
-            Response.json(ModelCatalog.samplersJSON)
+            Response.json(state.flavor.samplers(ModelCatalog.samplersJSON))
         }
         group.get("/sdapi/v1/version") { _, _ in
-            Response.json(Self.version)
+            Response.json(state.flavor.version(current: Self.version))
         }
         group.get("/sdapi/v1/memory") { _, _ in
             Response.json(Self.memory)

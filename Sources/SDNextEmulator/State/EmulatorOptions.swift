@@ -22,10 +22,14 @@ struct EmulatorOptions: Sendable {
             "jpeg_quality": 90,
             "keep_incomplete": true,
             "return_grid": true,
-            "server_rate_limit": .int(rateLimit ?? 0),
             "diffusers_offload_mode": "balanced",
         ]
+        // Servers without SD.Next's limiter (legacy SD.Next, A1111) have no such option.
+        if let rateLimit { values["server_rate_limit"] = .int(rateLimit) }
     }
+
+    /// `server_rate_limit`: cost units per minute per (client, path); 0 or absent disables the limiter.
+    var rateLimit: Int { values["server_rate_limit"]?.intValue ?? 0 }
 
     /// Sets a known option; false for unknown keys (SD.Next's `opts.set` result).
     mutating func set(_ key: String, to value: JSONValue) -> Bool {

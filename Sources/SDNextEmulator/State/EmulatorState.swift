@@ -3,7 +3,9 @@ import Foundation
 /// The emulator's shared server state: SD.Next's global `shared.state`, its options, the loaded
 /// model and the stage history, behind one actor so routes and the generation worker agree.
 actor EmulatorState {
-    private(set) var stage = StageState()
+    let flavor: Flavor
+    private(set) var stage: StageState
+    private var tasks = TaskRegistry()
     private var preview = LivePreview()
     private var history: [HistoryEntry] = []
     private(set) var options: EmulatorOptions
@@ -17,10 +19,14 @@ actor EmulatorState {
     /// SD.Next keeps at most this many history entries.
     private static let historyLimit = 10_000
 
-    init(samplesFormat: SamplesFormat, rateLimit: Int?) {
+    /// `rateLimit` is the initial `server_rate_limit` (nil: 0, disabled); flavors without a limiter have no such option.
+    init(samplesFormat: SamplesFormat, rateLimit: Int?, flavor: Flavor = .sdnext) {
         let model = ModelCatalog.checkpoints[0]
+        self.flavor = flavor
+        stage = StageState(flavor: flavor)
         loadedModel = model
-        options = EmulatorOptions(checkpoint: model, samplesFormat: samplesFormat, rateLimit: rateLimit)
+        options = EmulatorOptions(
+            checkpoint: model, samplesFormat: samplesFormat, rateLimit: flavor.hasRateLimiter ? rateLimit ?? 0 : nil)
     }
 
     private var now: Double { Date().timeIntervalSince1970 }
@@ -29,16 +35,38 @@ actor EmulatorState {
 
     func begin(_ title: String, api: Bool = false) {
         let time = now
-        stage.begin(title, id: Self.makeStageID(), timestamp: Self.jobTimestamp(time), now: time, api: api)
+        guard stage.begin(title, id: Self.makeStageID(), timestamp: Self.jobTimestamp(time), now: time, api: api) else {
+            return
+        }
         preview.reset()
-        record(op: "begin", timestamp: time)
+        record(op: "begin", of: stage, timestamp: time)
     }
 
     func end() {
         let time = now
-        record(op: "end", timestamp: time)
-        stage.end(now: time)
+        let ending = stage
+        guard stage.end(now: time) else { return }
+        record(op: "end", of: ending, timestamp: time)
     }
+
+    /// Tells the state what the next generation runs (A1111 sets its job count from it).
+    func announce(iterations: Int, hires: Bool) { stage.announce(iterations: iterations, hires: hires) }
+
+    // MARK: A1111 tasks
+
+    /// Registers an arriving generation as A1111 does (its `force_task_id` or a fresh id); nil on SD.Next.
+    func enqueueTask(forcedID: String?, type: String) -> String? {
+        guard flavor.tracksTasks else { return nil }
+        let id = forcedID.flatMap { $0.isEmpty ? nil : $0 } ?? TaskRegistry.makeID(type: type)
+        tasks.enqueue(id)
+        return id
+    }
+
+    func startTask(_ id: String?) { if let id { tasks.start(id) } }
+    func finishTask(_ id: String?) { if let id { tasks.finish(id) } }
+
+    /// The `/internal/pending-tasks` body.
+    var pendingTasksJSON: JSONValue { tasks.pendingJSON }
 
     func update(steps: Int) { stage.update(steps: steps) }
 
@@ -57,7 +85,7 @@ actor EmulatorState {
     func skip() { stage.skip() }
     func consumeSkip() { stage.consumeSkip() }
 
-    private func record(op: String, timestamp: Double) {
+    private func record(op: String, of stage: StageState, timestamp: Double) {
         history.append(HistoryEntry(id: stage.id.text, job: stage.job.lowercased(), op: op, timestamp: timestamp, duration: nil))
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
     }
@@ -86,7 +114,8 @@ actor EmulatorState {
 
     // MARK: Snapshots (called by routes)
 
-    /// The `/sdapi/v1/progress` body.
+    /// The `/sdapi/v1/progress` body: SD.Next's `id` (a string on legacy SD.Next); A1111 has no `id` but
+    /// `current_task`, which is always null there (its API imports the module variable's initial `None`).
     func progressJSON(skipCurrentImage: Bool) -> JSONValue {
         let reading = stage.progressReading(now: now)
         var currentImage: JSONValue = .null
@@ -95,10 +124,19 @@ actor EmulatorState {
         {
             currentImage = .string(ImageCodec.base64(ImageCodec.encode(image, as: options.samplesFormat)))
         }
-        return .object([
-            "id": stage.id.json, "progress": .double(reading.progress), "eta_relative": .double(reading.etaRelative),
-            "state": stage.json, "current_image": currentImage, "textinfo": .null,
-        ])
+        switch flavor.progressModel {
+        case .perStage, .cumulative:
+            let id = flavor.progressModel == .perStage ? stage.id.json : stage.id.legacyJSON
+            return .object([
+                "id": id, "progress": .double(reading.progress), "eta_relative": .double(reading.etaRelative),
+                "state": stage.json, "current_image": currentImage, "textinfo": .null,
+            ])
+        case .a1111:
+            return .object([
+                "progress": .double(reading.progress), "eta_relative": .double(reading.etaRelative), "state": stage.json,
+                "current_image": currentImage, "textinfo": .null, "current_task": .null,
+            ])
+        }
     }
 
     /// The `/sdapi/v1/status` body.
@@ -117,6 +155,7 @@ actor EmulatorState {
 
     /// The `/internal/progress` body for a request naming `idTask` and `idLivePreview`.
     func internalProgressJSON(idTask: String?, idLivePreview: Int) -> JSONValue {
+        if flavor.tracksTasks { return a1111InternalProgressJSON(idTask: idTask, idLivePreview: idLivePreview) }
         let reading = stage.internalProgressReading(now: now)
         let active = idTask == nil || (idTask == "undefined" && !stage.job.isEmpty)
         var livePreview: JSONValue = .null
@@ -131,6 +170,34 @@ actor EmulatorState {
             "step": .int(reading.step), "steps": .int(reading.steps), "batch_no": 0, "batch_count": 0,
             "progress": .double(reading.progress), "eta": .double(reading.eta), "live_preview": livePreview,
             "id_live_preview": .int(preview.counter),
+        ])
+    }
+
+    /// A1111's `/internal/progress`: only the task holding the lock is active; others are queued (with their
+    /// place), completed or unknown. Previews are PNG data URIs (`live_previews_image_format` default).
+    private func a1111InternalProgressJSON(idTask: String?, idLivePreview: Int) -> JSONValue {
+        let active = idTask == tasks.current
+        let queued = idTask.map(tasks.pending.contains) ?? false
+        let completed = idTask.map(tasks.finished.contains) ?? false
+        guard active else {
+            let place = idTask.flatMap(tasks.pending.firstIndex(of:)).map { "In queue: \($0 + 1)/\(tasks.pending.count)" }
+            return .object([
+                "active": false, "queued": .bool(queued), "completed": .bool(completed), "progress": .null, "eta": .null,
+                "live_preview": .null, "id_live_preview": -1, "textinfo": .string(place ?? "Waiting..."),
+            ])
+        }
+        let reading = stage.a1111InternalProgress(now: now)
+        var livePreview: JSONValue = .null
+        var previewID = idLivePreview
+        if preview.decode(step: stage.samplingStep, steps: stage.samplingSteps), preview.counter != idLivePreview,
+            let image = preview.image
+        {
+            livePreview = .string("data:image/png;base64," + ImageCodec.base64(ImageCodec.encode(image, as: .png)))
+            previewID = preview.counter
+        }
+        return .object([
+            "active": true, "queued": .bool(queued), "completed": .bool(completed), "progress": .double(reading.progress),
+            "eta": .double(reading.eta), "live_preview": livePreview, "id_live_preview": .int(previewID), "textinfo": .null,
         ])
     }
 

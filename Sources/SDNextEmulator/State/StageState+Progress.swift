@@ -38,8 +38,11 @@ extension StageState {
     ///
     /// Mutating: when a sampler reports more steps than announced, SD.Next grows `sampling_steps`
     /// by its previous value until the step fits, and that change persists.
+    /// Legacy SD.Next's idle test was `job_count == 0` alone (the step test came in 2026-04-02);
+    /// A1111 has its own formula (`a1111ProgressReading`).
     mutating func progressReading(now: Double) -> ProgressReading {
-        if jobCount == 0 && samplingStep == 0 {
+        if flavor.progressModel == .a1111 { return a1111ProgressReading(now: now) }
+        if jobCount == 0 && (samplingStep == 0 || flavor.progressModel == .cumulative) {
             return ProgressReading(idle: true, progress: 0, etaRelative: 0)
         }
         let batchDone = max(jobNo, 0)
@@ -54,6 +57,29 @@ extension StageState {
         let elapsed = now - (timeStart ?? now)
         let eta = progress > 0 ? elapsed / progress - elapsed : 0
         return ProgressReading(idle: false, progress: roundTo2(progress), etaRelative: roundTo2(eta))
+    }
+
+    /// A1111's `progressapi`: `0.01 + job_no/job_count + (1/job_count)·(step/steps)`, capped at 1 and not
+    /// rounded; the ETA uses the uncapped value. Idle means `job_count == 0`.
+    func a1111ProgressReading(now: Double) -> ProgressReading {
+        guard jobCount != 0 else { return ProgressReading(idle: true, progress: 0, etaRelative: 0) }
+        var progress = 0.01
+        if jobCount > 0 { progress += Double(jobNo) / Double(jobCount) }
+        if samplingSteps > 0 { progress += 1 / Double(jobCount) * Double(samplingStep) / Double(samplingSteps) }
+        let elapsed = now - (timeStart ?? now)
+        return ProgressReading(idle: false, progress: min(progress, 1), etaRelative: elapsed / progress - elapsed)
+    }
+
+    /// A1111's `/internal/progress` for the active task: no 0.01 offset, nil ETA before any progress.
+    func a1111InternalProgress(now: Double) -> (progress: Double, eta: Double?) {
+        var progress = 0.0
+        if jobCount > 0 { progress += Double(jobNo) / Double(jobCount) }
+        if samplingSteps > 0 && jobCount > 0 {
+            progress += 1 / Double(jobCount) * Double(samplingStep) / Double(samplingSteps)
+        }
+        progress = min(progress, 1)
+        let elapsed = now - (timeStart ?? now)
+        return (progress, progress > 0 ? elapsed / progress - elapsed : nil)
     }
 
     /// Computes a `/status` reading, with SD.Next's precedence paused → interrupted → skipped → running/idle.
