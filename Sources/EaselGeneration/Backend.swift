@@ -14,6 +14,8 @@ public final class Backend: Sendable {
         public var currentJob: JobID?
         public var completedJobs = 0
         public var lastCheckedAt: Date?
+        /// What the server is, learnt at each health check: its progress numbers are read by its own rules.
+        public var flavor: BackendFlavor?
         /// When the backend last answered: a health check passed or a generation returned.
         var lastAnswerAt: ContinuousClock.Instant?
     }
@@ -30,9 +32,10 @@ public final class Backend: Sendable {
 
     public var status: Status { state.withLock { $0 } }
 
-    func recordHealth(_ healthy: Bool, error: String? = nil) {
+    func recordHealth(_ healthy: Bool, flavor: BackendFlavor? = nil, error: String? = nil) {
         state.withLock { state in
             state.healthy = healthy
+            if let flavor { state.flavor = flavor }
             state.lastError = error
             state.lastCheckedAt = Date()
             if healthy { state.lastAnswerAt = .now }

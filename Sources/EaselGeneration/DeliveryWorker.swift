@@ -97,9 +97,9 @@ public struct DeliveryWorker: Service {
 
     private func checkHealth(of backend: Backend, logger: Logger) async -> Bool {
         do {
-            _ = try await backend.client.version()
-            if backend.status.healthy != true { logger.info("backend is available") }
-            backend.recordHealth(true)
+            let flavor = try await backend.client.detectFlavor()
+            if backend.status.healthy != true { logger.info("backend is available", metadata: ["flavor": "\(flavor)"]) }
+            backend.recordHealth(true, flavor: flavor)
             return true
         } catch {
             if backend.status.healthy != false {

@@ -34,7 +34,7 @@ struct JobRun {
         logger.info("job started", metadata: ["attempt": "\(job.attempts)"])
 
         var generation: Result<GenerationResult, any Error> = .failure(CancellationError())
-        let initialTracker = ProgressTracker(plan: plan)
+        let initialTracker = ProgressTracker(plan: plan, flavor: backend.status.flavor ?? .sdnext)
         var tracker = initialTracker
         await withTaskGroup(of: ChildResult.self) { group in
             group.addTask { .generation(await generate()) }

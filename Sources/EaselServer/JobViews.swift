@@ -129,6 +129,7 @@ struct JobViews {
             "completed_jobs": number(status.completedJobs),
             "last_error": text(status.lastError),
             "last_checked_at": time(status.lastCheckedAt),
+            "flavor": text(status.flavor?.rawValue),
         ])
     }
 }

@@ -48,11 +48,14 @@ public struct TestHub: Sendable {
 /// Starts `count` emulators, runs `body`, stops them.
 @discardableResult
 public func withEmulators<Result: Sendable>(
-    count: Int, stepMilliseconds: Int = 10, _ body: ([RunningEmulator]) async throws -> Result
+    count: Int, stepMilliseconds: Int = 10, flavor: Flavor = .sdnext,
+    _ body: ([RunningEmulator]) async throws -> Result
 ) async throws -> Result {
-    try await withSDNextEmulators(
-        count: count, configuration: .testing(stepDuration: .milliseconds(stepMilliseconds)),
-        logger: Logger(label: "test-emulator"), body)
+    var configuration = EmulatorConfiguration.testing(stepDuration: .milliseconds(stepMilliseconds))
+    configuration.flavor = flavor
+    configuration.samplesFormat = flavor.defaultSamplesFormat
+    return try await withSDNextEmulators(
+        count: count, configuration: configuration, logger: Logger(label: "test-emulator"), body)
 }
 
 /// Starts Easel on the given backends, runs `body`, then stops it; nothing is left running.

@@ -6,7 +6,7 @@ public enum BackendFlavor: String, Sendable, Equatable, CaseIterable {
     /// SD.Next with per-stage progress (releases from 2025-09-15).
     case sdnext
     /// SD.Next with per-request, cumulative progress (releases up to 2025-08-20).
-    case sdnextLegacy
+    case sdnextLegacy = "sdnext-legacy"
     /// AUTOMATIC1111's stable-diffusion-webui.
     case a1111
 
