@@ -9,10 +9,8 @@ import Testing
 ///
 /// The emulator runs with SD.Next's default rate limit (300 a minute per path), so the client also proves that
 /// it stays under it.
-@Suite(.timeLimit(.minutes(3)), .enabled(if: ExternalTools.required || PythonClientCompatTests.hasWebuiapi))
+@Suite(.timeLimit(.minutes(3)), .enabled(if: ExternalTools.required || Webuiapi.isInstalled))
 struct PythonClientCompatTests {
-    static let hasWebuiapi = ExternalTools.pythonCan("import webuiapi")
-
     private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Compat/webuiapi_check.py").path
 
@@ -29,7 +27,7 @@ struct PythonClientCompatTests {
     ]
 
     @Test func webuiapiRunsUnchangedAgainstTheEmulator() async throws {
-        try #require(Self.hasWebuiapi, "python3 with webuiapi is needed: pip install webuiapi")
+        try #require(Webuiapi.isInstalled, "python3 with webuiapi is needed: pip install webuiapi")
         var logger = Logger(label: "compat-emulator")
         logger.logLevel = .warning
         let configuration = EmulatorConfiguration.testing(rateLimitPerMinute: 300)
@@ -52,6 +50,11 @@ struct PythonClientCompatTests {
         }
         #expect(run.status == (report.failed.isEmpty ? 0 : 1), "exit status \(run.status)\nstderr: \(run.errors)")
     }
+}
+
+/// Whether python3 can import webuiapi (`pip install webuiapi`).
+private enum Webuiapi {
+    static let isInstalled = ExternalTools.pythonCan("import webuiapi")
 }
 
 /// The script's output: `ok <name>[ (note)]`, `FAIL <name>: <reason>`, `skip <name>: <why>`, then a summary.
