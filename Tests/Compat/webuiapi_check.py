@@ -2,7 +2,9 @@
 """Runs `webuiapi` (PyPI, the common Python client of the A1111/SD.Next API) unchanged against a server and
 checks what it gets back: does a user's script built on webuiapi work against this server?
 
-    python3 webuiapi_check.py http://127.0.0.1:7860
+    python3 webuiapi_check.py http://127.0.0.1:7860 [USER:PASSWORD]
+
+With USER:PASSWORD, webuiapi sends HTTP Basic credentials (its username/password arguments) with every call.
 
 Prints one line per check, `ok <name>`, `FAIL <name>: <reason>` or `skip <name>: <why>` (webuiapi features
 that only A1111 or its extensions serve), and exits 1 when any check failed. Nothing waits on a timer: a
@@ -99,8 +101,11 @@ def exif_user_comment(image):
 
 
 class Checks:
-    def __init__(self, url):
-        self.api = webuiapi.WebUIApi(baseurl=f"{url.rstrip('/')}/sdapi/v1", sampler="Euler a", steps=STEPS)
+    def __init__(self, url, credentials=None):
+        username, _, password = (credentials or "").partition(":")
+        self.api = webuiapi.WebUIApi(
+            baseurl=f"{url.rstrip('/')}/sdapi/v1", sampler="Euler a", steps=STEPS,
+            username=username or None, password=password or None)
         self.responses = []
         self.api.session.hooks["response"].append(lambda response, *args, **kwargs: self.responses.append(response))
         self.failures = 0
@@ -389,10 +394,10 @@ class Checks:
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    failures = Checks(sys.argv[1]).run_all()
+    failures = Checks(*sys.argv[1:]).run_all()
     print(f"{failures} failed" if failures else "all passed", flush=True)
     return 1 if failures else 0
 

@@ -27,12 +27,22 @@ struct PythonClientCompatTests {
     ]
 
     @Test func webuiapiRunsUnchangedAgainstTheEmulator() async throws {
+        try await checkWebuiapi(against: .testing(rateLimitPerMinute: 300))
+    }
+
+    /// The same checks with webuiapi's `username`/`password`: every call carries HTTP Basic credentials.
+    @Test func webuiapiRunsUnchangedWithBasicAuth() async throws {
+        let credentials = EmulatorCredentials(username: "fox", password: "secret")
+        try await checkWebuiapi(against: .testing(credentials: credentials, rateLimitPerMinute: 300), login: "fox:secret")
+    }
+
+    private func checkWebuiapi(against configuration: EmulatorConfiguration, login: String? = nil) async throws {
         try #require(Webuiapi.isInstalled, "python3 with webuiapi is needed: pip install webuiapi")
         var logger = Logger(label: "compat-emulator")
         logger.logLevel = .warning
-        let configuration = EmulatorConfiguration.testing(rateLimitPerMinute: 300)
         let run = try await withSDNextEmulator(configuration: configuration, logger: logger) { emulator in
-            try await runProgram(ExternalTools.env, ["python3", Self.script, emulator.baseURL], within: 150)
+            let arguments = ["python3", Self.script, emulator.baseURL] + (login.map { [$0] } ?? [])
+            return try await runProgram(ExternalTools.env, arguments, within: 150)
         }
         let report = CheckReport(run.output)
         #expect(report.unrecognised.isEmpty, "lines that are no check's: \(report.unrecognised)\nstderr: \(run.errors)")
