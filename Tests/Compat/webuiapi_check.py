@@ -129,17 +129,18 @@ class Checks:
         arguments = {"prompt": "a red fox", "width": SIZE, "height": SIZE, **arguments}
         return self.api.txt2img(**arguments)
 
-    def no_content_call(self, call):
+    def no_content_call(self, call, path):
         """interrupt, skip and refresh_checkpoints: webuiapi parses the body as JSON, and SD.Next answers these
         with 204 and no body (A1111 answers 200 `{}`), so webuiapi raises JSONDecodeError against SD.Next. The
-        call has still been made; the status says whether the server took it."""
+        call has still been made; the status of its response (to `path`; a generation may answer meanwhile on
+        another thread) says whether the server took it."""
         try:
             call()
         except requests.exceptions.JSONDecodeError:
             pass
-        status = self.responses[-1].status_code
-        expect(status in (200, 204), f"answered {status}: {self.responses[-1].text[:200]}")
-        return f"HTTP {status}"
+        response = next(response for response in reversed(self.responses) if response.url.endswith(path))
+        expect(response.status_code in (200, 204), f"answered {response.status_code}: {response.text[:200]}")
+        return f"HTTP {response.status_code}"
 
     def set_model(self, title):
         """util_set_model, with its progress prints kept out of the check lines."""
@@ -299,12 +300,12 @@ class Checks:
             expect(isinstance(progress["eta_relative"], (int, float)), f"eta_relative {progress['eta_relative']!r}")
             expect(progress["state"]["sampling_steps"] == LONG_STEPS, f"sampling_steps {progress['state']}")
         finally:
-            self.no_content_call(self.api.interrupt)
+            self.no_content_call(self.api.interrupt, "/interrupt")
             job.join()
 
     def check_interrupt(self):
         job = self.start_long_generation(seed=99)
-        note = self.no_content_call(self.api.interrupt)
+        note = self.no_content_call(self.api.interrupt, "/interrupt")
         result = job.join()
         expect(len(result.images) <= 1, f"{len(result.images)} images after interrupt")
         state = self.api.get_progress()["state"]
@@ -314,7 +315,7 @@ class Checks:
 
     def check_skip(self):
         job = self.start_long_generation()
-        note = self.no_content_call(self.api.skip)
+        note = self.no_content_call(self.api.skip, "/skip")
         result = job.join()
         expect(result.images == [], f"{len(result.images)} images after skip (n_iter 1 skips its only image)")
         expect(self.api.get_progress()["state"]["skipped"] is True, "progress state does not say skipped")
@@ -332,7 +333,7 @@ class Checks:
         expect(shape(answer), f"unexpected answer {answer!r}"[:300])
 
     def check_refresh_checkpoints(self):
-        return self.no_content_call(self.api.refresh_checkpoints)
+        return self.no_content_call(self.api.refresh_checkpoints, "/refresh-checkpoints")
 
     def check_extra_single_image(self):
         upscaler = next(item["name"] for item in self.api.get_upscalers() if item["name"] != "None")
