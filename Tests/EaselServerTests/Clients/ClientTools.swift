@@ -9,10 +9,9 @@ enum ClientTools {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var required: Bool { ProcessInfo.processInfo.environment["EASEL_REQUIRE_CLIENT_TOOLS"] == "1" }
+    static var required: Bool { ExternalTools.required }
 
-    /// `/usr/bin/env`, which finds python3 on PATH (the same python3 a person would run).
-    static let env = URL(fileURLWithPath: "/usr/bin/env")
+    static let env = ExternalTools.env
 
     /// The `easel` executable built beside the test bundle (`swift build` and `swift test` both build it), or
     /// `EASEL_BINARY` when set.
@@ -27,29 +26,13 @@ enum ClientTools {
     }
 
     /// python3 with the `websockets` package (`pip install websockets`).
-    static let hasPythonWebsockets = pythonCan("import websockets")
+    static let hasPythonWebsockets = ExternalTools.pythonCan("import websockets")
 
     /// python3 with selenium, plus Chromium and its driver (`apt-get install chromium chromium-driver`,
     /// `pip install selenium`).
-    static let hasBrowser = pythonCan("import selenium") && onPath("chromium") && onPath("chromedriver")
+    static let hasBrowser =
+        ExternalTools.pythonCan("import selenium") && ExternalTools.onPath("chromium") && ExternalTools.onPath("chromedriver")
 
     static var pythonTestsEnabled: Bool { required || hasPythonWebsockets }
     static var browserTestsEnabled: Bool { required || hasBrowser }
-
-    private static func pythonCan(_ statement: String) -> Bool {
-        let process = Process()
-        process.executableURL = env
-        process.arguments = ["python3", "-c", statement]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
-
-    private static func onPath(_ name: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-        }
-    }
 }

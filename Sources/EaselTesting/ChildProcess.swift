@@ -1,9 +1,8 @@
-import EaselTesting
 import Foundation
 
 /// A program a test runs (the `easel` binary, python3), with its output captured in files the test polls.
 /// Owned by one test task; `withChildProcess` always ends it.
-final class ChildProcess {
+public final class ChildProcess {
     private let process = Process()
     private let outputFile: URL
     private let errorFile: URL
@@ -25,12 +24,12 @@ final class ChildProcess {
     }
 
     /// Everything written to standard output so far.
-    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
     /// Everything written to standard error so far.
-    var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+    public var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
     /// Waits until the program exits and returns its status; ends it and fails after `seconds`.
-    func exitStatus(within seconds: Double = 60) async throws -> Int32 {
+    public func exitStatus(within seconds: Double = 60) async throws -> Int32 {
         guard try await eventually(within: seconds, { !process.isRunning }) else {
             stop()
             throw TestFailure("process did not exit within \(seconds) s\nstdout: \(output)\nstderr: \(errors)")
@@ -40,7 +39,7 @@ final class ChildProcess {
 
     /// Waits until standard output (or standard error, with `inErrors`) contains `text`; fails after `seconds`
     /// or if the program exits first.
-    func waitFor(_ text: String, inErrors: Bool = false, within seconds: Double = 60) async throws {
+    public func waitFor(_ text: String, inErrors: Bool = false, within seconds: Double = 60) async throws {
         let captured = { inErrors ? self.errors : self.output }
         let seen = try await eventually(within: seconds) { captured().contains(text) || !process.isRunning }
         guard seen, captured().contains(text) else {
@@ -56,7 +55,7 @@ final class ChildProcess {
 }
 
 /// Starts a program, runs `body` with it, and ends the program if it is still running afterwards.
-func withChildProcess<Result>(
+public func withChildProcess<Result>(
     _ executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
     _ body: (ChildProcess) async throws -> Result
 ) async throws -> Result {
@@ -66,7 +65,7 @@ func withChildProcess<Result>(
 }
 
 /// Runs a program to its end (at most `seconds`) and returns its status and output.
-func runProgram(
+public func runProgram(
     _ executable: URL, _ arguments: [String], environment: [String: String] = [:], within seconds: Double = 60
 ) async throws -> (status: Int32, output: String, errors: String) {
     try await withChildProcess(executable, arguments, environment: environment) { child in
