@@ -76,6 +76,10 @@ public struct EmulatorConfiguration: Sendable {
     public var faults = FaultSettings()
     /// Requests per minute per (client IP, path); nil disables the limiter.
     public var rateLimitPerMinute: Int? = 300
+    /// Checkpoint names this emulator has (the first is loaded at start); nil keeps the built-in catalogue.
+    public var models: [String]? = nil
+    /// LoRA names this emulator has; nil keeps the built-in catalogue.
+    public var loras: [String]? = nil
 
     public init(
         host: String = "127.0.0.1",

@@ -30,7 +30,8 @@ public struct EmulatorServer: Service {
     /// process exiting), so the server's wait for in-flight requests ends promptly.
     public func run() async throws {
         let state = EmulatorState(
-            samplesFormat: configuration.samplesFormat, rateLimit: configuration.rateLimitPerMinute)
+            samplesFormat: configuration.samplesFormat, rateLimit: configuration.rateLimitPerMinute,
+            catalogue: Catalogue(models: configuration.models, loras: configuration.loras))
         let queue = GenerationQueue()
         let exitSignal = ExitSignal()
         let runner = GenerationRunner(
