@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a generation really ran with, for its `info` and infotexts: the model loaded at the time, the
 /// scheduler its pipeline used, and the LoRAs the prompt named that the backend has.
 struct GenerationContext: Sendable {
@@ -113,8 +115,8 @@ enum GenerationInfo {
         }
         args += extraParameters(context).entries.map { ($0.key, $0.value) }
         let parameters = args.compactMap { key, value in text(value).map { "\(key): \(quote($0))" } }
-        let text = "\(plan.prompt)\nNegative prompt: \(plan.negativePrompt)\n" + parameters.joined(separator: ", ")
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = "\(plan.prompt)\nNegative prompt: \(plan.negativePrompt)\n" + parameters.joined(separator: ", ")
+        return lines.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `p.extra_generation_params` the LoRA network adds (`extra_networks_lora.infotext`).

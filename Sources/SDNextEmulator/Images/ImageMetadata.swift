@@ -177,8 +177,9 @@ enum SafeDecode {
                 return nil
             }
         }
-        let units = stride(from: 0, to: bytes.count, by: 2).map { index in
-            littleEndian ? UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index]) : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+        let units: [UInt16] = stride(from: 0, to: bytes.count, by: 2).map { index in
+            let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
+            return littleEndian ? second << 8 | first : first << 8 | second
         }
         return String(validating: units, as: UTF16.self)
     }
