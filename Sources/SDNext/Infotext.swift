@@ -86,7 +86,7 @@ public struct Infotext: Sendable, Equatable {
         }
         guard let hashes = self["LoRA hashes"] else { return [] }
         let names = self["LoRA networks"].map(Self.list) ?? []
-        return Self.list(hashes).enumerated().map { (index < names.count ? names[index] : "", $1) }
+        return Self.list(hashes).enumerated().map { position, hash in (position < names.count ? names[position] : "", hash) }
     }
 
     private static func list(_ text: String) -> [String] {

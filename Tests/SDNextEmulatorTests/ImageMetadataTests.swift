@@ -58,8 +58,9 @@ import Testing
             try await withEmulator(.testing(stepDuration: .milliseconds(2), samplesFormat: format)) { emulator in
                 let client = EmulatorClient(emulator)
                 let (image, infotext) = try await Self.generate(client)
-                let reencoded = try #require(Self.reencodeKeepingMetadata([UInt8](try #require(Data(base64Encoded: image)))))
-                #expect(reencoded != [UInt8](Data(base64Encoded: image)!))
+                let original = [UInt8](try #require(Data(base64Encoded: image)))
+                let reencoded = try #require(Self.reencodeKeepingMetadata(original))
+                if format == .jpg { #expect(reencoded != original, "a JPEG re-encoded at another quality differs") }
                 #expect(try await Self.pngInfo(client, Data(reencoded).base64EncodedString())["info"] as? String == infotext)
             }
         }
@@ -87,7 +88,8 @@ import Testing
             let empty = try await client.post("/sdapi/v1/png-info", #"{"image":"  "}"#)
             #expect(empty.status == 200 && empty.text == #"{"info":"","items":{},"parameters":{}}"#)
             let garbage = try await client.post("/sdapi/v1/png-info", #"{"image":"bm90IGFuIGltYWdl"}"#)
-            #expect(garbage.status == 500 && (try garbage.object()["detail"] as? String) == "Invalid encoded image")
+            #expect(garbage.status == 500)
+            #expect(try garbage.object()["detail"] as? String == "Invalid encoded image")
             let missing = try await client.post("/sdapi/v1/png-info", "{}")
             #expect(missing.status == 422)
             #expect(try await client.get("/sdapi/v1/png-info").status == 405)

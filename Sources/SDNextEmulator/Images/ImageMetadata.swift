@@ -134,7 +134,11 @@ struct EXIFEntry {
             denominator > 0 ? .double((Double(numerator) / Double(denominator) * 100).rounded() / 100) : [.int(numerator), .int(denominator)]
         }
         switch format {
-        case 2, 7:
+        case 2:
+            // piexif hands ASCII over without its final NUL; an even-length string then reads as UTF-16BE in
+            // `safe_decode_string`, as it does in SD.Next.
+            return SafeDecode.string(Array(data.dropLast())).map(JSONValue.string)
+        case 7:
             return SafeDecode.string(data).map(JSONValue.string)
         case 1, 3, 4, 8, 9:
             let width = [1: 1, 3: 2, 4: 4, 8: 2, 9: 4][Int(format)] ?? 1

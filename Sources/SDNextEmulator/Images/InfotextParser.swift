@@ -52,7 +52,7 @@ enum InfotextParser {
     /// `extract(keyword, text)`: the text up to the first parameter or prompt keyword, removed from `text`.
     private static func extract(_ keyword: String, _ text: inout String) -> String {
         guard keyword.isEmpty || text.range(of: keyword, options: .caseInsensitive) != nil else { return "" }
-        if !keyword.isEmpty, text.lowercased().hasPrefix(keyword + ":") {
+        if text.lowercased().hasPrefix(keyword + ":") {
             text = String(text.dropFirst(keyword.count + 1))
         }
         text = text.trimmingCharacters(in: .newlines).trimmingCharacters(in: .whitespacesAndNewlines)
