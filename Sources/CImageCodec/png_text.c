@@ -48,11 +48,14 @@ int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char 
     if (!png) return -2;
     png_infop info = png_create_info_struct(png);
     struct easel_png_buffer buffer = {0};
-    png_bytep *rows = NULL;
+    /* volatile: both are set after setjmp and freed on the longjmp path */
+    png_bytep *volatile rows = NULL;
+    char *volatile terminated = NULL;
     if (!info || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, info ? &info : NULL);
         free(buffer.data);
         free(rows);
+        free(terminated);
         return -3;
     }
     png_set_write_fn(png, &buffer, easel_png_write, easel_png_flush);
@@ -61,8 +64,13 @@ int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char 
     png_text chunk;
     memset(&chunk, 0, sizeof chunk);
     if (key) {
+        /* libpng measures the text with strlen, so it gets a NUL-terminated copy. */
+        terminated = malloc(text_size + 1);
+        if (!terminated) png_error(png, "out of memory");
+        if (text_size > 0) memcpy(terminated, text, text_size);
+        terminated[text_size] = 0;
         chunk.key = (png_charp)key;
-        chunk.text = (png_charp)text;
+        chunk.text = terminated;
         if (latin1) {
             chunk.compression = PNG_TEXT_COMPRESSION_NONE;
             chunk.text_length = text_size;
@@ -79,6 +87,7 @@ int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char 
     png_write_png(png, info, PNG_TRANSFORM_IDENTITY, NULL);
     png_destroy_write_struct(&png, &info);
     free(rows);
+    free(terminated);
     *out = buffer.data;
     *out_size = buffer.size;
     return 0;
@@ -90,8 +99,9 @@ int easel_png_read_texts(const uint8_t *data, size_t size, easel_png_text **text
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, easel_png_silent);
     if (!png) return -3;
     png_infop info = png_create_info_struct(png);
-    easel_png_text *list = NULL;
-    int listed = 0;
+    /* volatile: both are set after setjmp and used on the longjmp path */
+    easel_png_text *volatile list = NULL;
+    volatile int listed = 0;
     if (!info || setjmp(png_jmpbuf(png))) {
         png_destroy_read_struct(&png, info ? &info : NULL, NULL);
         easel_png_texts_free(list, (size_t)listed);
