@@ -50,8 +50,8 @@ import Testing
 
             try await client.unloadCheckpoint()
             try await client.lockCheckpoint(true)
-            let locked = try await client.txt2img(smallTxt2Img(steps: 2))
-            #expect(locked.images.isEmpty)
+            // Locked, the unloaded model is not loaded on demand: 200 with no images, which the client reports.
+            await #expect(throws: SDNextError.self) { try await client.txt2img(smallTxt2Img(steps: 2)) }
             try await client.lockCheckpoint(false)
             #expect(try await client.txt2img(smallTxt2Img(steps: 2)).images.count == 1)
             #expect(try await !client.loadCheckpoint("nowhere"))
