@@ -147,9 +147,11 @@ import Testing
             #expect(!settings.contains("missing") && !settings.contains("LoRA hashes"))
             #expect(try await client.get("/sdapi/v1/loaded-loras").array() as? [String] == ["detail_v2"])
 
-            #expect(try await client.post("/sdapi/v1/options", #"{"lora_add_hashes_to_infotext":true}"#).status == 200)
+            let options = #"{"lora_add_hashes_to_infotext":true,"prompt_attention":"compel"}"#
+            #expect(try await client.post("/sdapi/v1/options", options).status == 200)
             let hashed = try Self.infotext(try await client.post("/sdapi/v1/txt2img", body).object())
             #expect(hashed.contains("LoRA networks: detail_v2, LoRA hashes: "))
+            #expect(hashed.contains("Version: 058a7f0, Parser: compel, Pipeline: "))
 
             _ = try await client.post("/sdapi/v1/txt2img", "{\(Self.small)}").object()
             #expect(try await client.get("/sdapi/v1/loaded-loras").array().isEmpty)

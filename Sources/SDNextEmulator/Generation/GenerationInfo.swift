@@ -9,6 +9,8 @@ struct GenerationContext: Sendable {
     let loras: [LoRAInfo]
     /// Option `lora_add_hashes_to_infotext`.
     let loraHashes: Bool
+    /// Option `prompt_attention`.
+    let parser: String
 }
 
 /// Builds the `info` SD.Next returns: `json.dumps` of processing metadata (`Processed.js`), with
@@ -85,6 +87,7 @@ enum GenerationInfo {
             ("Styles", .string((request.value("styles").arrayValue ?? []).compactMap(\.stringValue).joined(separator: "; "))),
             ("App", "SD.Next"),
             ("Version", .string(commit)),
+            ("Parser", context.parser == "native" ? .null : .string(context.parser)),
             ("Pipeline", .string(context.model.pipelineClass)),
             ("Operations", .string(plan.operations)),
             ("Model", .string(context.model.infotextName)),

@@ -82,7 +82,7 @@ struct GenerationRunner: Sendable {
         await state.setLoadedLoRAs(loras)
         let context = GenerationContext(
             model: model, schedulerClass: ServerFixtures.schedulerClass(for: model, sampler: await state.schedulerClass),
-            loras: loras, loraHashes: await state.options.loraHashesInInfotext)
+            loras: loras, loraHashes: await state.options.loraHashesInInfotext, parser: await state.options.promptAttention)
         await state.begin("Process")
         try await pause(timings.gap)
         if faults.serverError {

@@ -11,7 +11,7 @@ struct EmulatorOptions: Sendable {
         "jpeg_quality", "show_progress_type", "keep_incomplete", "return_grid", "server_rate_limit",
         "sequential_seed", "live_preview_downscale", "live_preview_refresh_period", "samples_save", "grid_save",
         "save_images_before_detailer", "cross_attention_optimization", "cuda_dtype", "diffusers_offload_mode",
-        "lora_add_hashes_to_infotext", "add_model_name_to_info", "add_model_hash_to_info", "prompt_attention",
+        "lora_add_hashes_to_infotext", "prompt_attention",
     ]
 
     init(checkpoint: CheckpointInfo?, samplesFormat: SamplesFormat, rateLimit: Int?) {
@@ -42,6 +42,9 @@ struct EmulatorOptions: Sendable {
 
     /// `lora_add_hashes_to_infotext` (default off): the infotext lists LoRA hashes as well as names.
     var loraHashesInInfotext: Bool { values["lora_add_hashes_to_infotext"]?.boolValue ?? false }
+
+    /// `prompt_attention` (default `native`), which the infotext names as `Parser:` when it is another.
+    var promptAttention: String { values["prompt_attention"]?.stringValue ?? "native" }
 
     var samplesFormat: SamplesFormat {
         values["samples_format"]?.stringValue.flatMap { SamplesFormat(rawValue: $0.lowercased()) } ?? .jpg
