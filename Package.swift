@@ -33,10 +33,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
     ],
     targets: [
-        // Thin C wrapper over the system's libjpeg(-turbo) and libpng: encoders and header probes.
+        // Thin C wrapper over the system's libjpeg(-turbo), libpng and libexif: codecs and image metadata.
         .target(
             name: "CImageCodec",
-            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("exif")]
         ),
         .target(
             name: "SDNextEmulator",

@@ -1,4 +1,5 @@
 #include "CImageCodec.h"
+#include "CImageCodecMetadata.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -23,6 +24,11 @@ static void easel_jpeg_silent(j_common_ptr info) { (void)info; }
 
 int easel_jpeg_encode(const uint8_t *rgb, int width, int height, int quality,
                       uint8_t **out, size_t *out_size) {
+    return easel_jpeg_encode_exif(rgb, width, height, quality, NULL, 0, out, out_size);
+}
+
+int easel_jpeg_encode_exif(const uint8_t *rgb, int width, int height, int quality,
+                           const uint8_t *exif, size_t exif_size, uint8_t **out, size_t *out_size) {
     if (!rgb || width <= 0 || height <= 0 || !out || !out_size) return -1;
     struct jpeg_compress_struct info;
     struct easel_jpeg_error error;
@@ -45,6 +51,9 @@ int easel_jpeg_encode(const uint8_t *rgb, int width, int height, int quality,
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, quality, TRUE);
     jpeg_start_compress(&info, TRUE);
+    if (exif && exif_size > 0 && exif_size <= 65533) {
+        jpeg_write_marker(&info, JPEG_APP0 + 1, exif, (unsigned int)exif_size);
+    }
     size_t stride = (size_t)width * 3;
     while (info.next_scanline < info.image_height) {
         JSAMPROW row = (JSAMPROW)(rgb + (size_t)info.next_scanline * stride);
@@ -144,3 +153,37 @@ int easel_png_decode(const uint8_t *data, size_t size, int *width, int *height,
 }
 
 void easel_codec_free(void *buffer) { free(buffer); }
+
+int easel_jpeg_read_exif(const uint8_t *data, size_t size, uint8_t **exif, size_t *exif_size) {
+    if (!data || size == 0 || !exif || !exif_size) return -1;
+    struct jpeg_decompress_struct info;
+    struct easel_jpeg_error error;
+    info.err = jpeg_std_error(&error.base);
+    error.base.error_exit = easel_jpeg_error_exit;
+    error.base.output_message = easel_jpeg_silent;
+    if (setjmp(error.jump)) {
+        jpeg_destroy_decompress(&info);
+        return -2;
+    }
+    jpeg_create_decompress(&info);
+    jpeg_mem_src(&info, data, (unsigned long)size);
+    jpeg_save_markers(&info, JPEG_APP0 + 1, 0xFFFF);
+    if (jpeg_read_header(&info, TRUE) != JPEG_HEADER_OK) {
+        jpeg_destroy_decompress(&info);
+        return -3;
+    }
+    int status = 1;
+    for (jpeg_saved_marker_ptr marker = info.marker_list; marker; marker = marker->next) {
+        if (marker->marker != JPEG_APP0 + 1 || marker->data_length < 6) continue;
+        if (memcmp(marker->data, "Exif\0\0", 6) != 0) continue;
+        uint8_t *copy = malloc(marker->data_length);
+        if (!copy) { status = -4; break; }
+        memcpy(copy, marker->data, marker->data_length);
+        *exif = copy;
+        *exif_size = marker->data_length;
+        status = 0;
+        break;
+    }
+    jpeg_destroy_decompress(&info);
+    return status;
+}

@@ -26,6 +26,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("emulator-step-ms"), help: "Step time of the emulated backends, in milliseconds.")
     var emulatorStepMilliseconds = 50
 
+    @Option(
+        name: .customLong("emulator-models"),
+        help: "Checkpoints of the emulated backends, NAME,NAME for all, or one list per emulator separated by ';'.")
+    var emulatorModels: String?
+
+    @Option(
+        name: .customLong("emulator-loras"),
+        help: "LoRAs of the emulated backends, NAME,NAME for all, or one list per emulator separated by ';'.")
+    var emulatorLoRAs: String?
+
     @Option(help: "Folder for the database and images.")
     var dataDir = "./easel-data"
 
@@ -63,18 +73,36 @@ struct Serve: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
+        _ = try emulatorConfigurations()
+    }
+
+    private var emulatorCount: Int { emulator ?? (sdnext.isEmpty ? 1 : 0) }
+
+    /// One configuration per emulated backend, with its slice of `--emulator-models`/`--emulator-loras`.
+    private func emulatorConfigurations() throws -> [EmulatorConfiguration] {
+        func lists(_ text: String?, _ flag: String) throws -> [[String]?] {
+            guard let text else { return Array(repeating: nil, count: emulatorCount) }
+            do { return try CatalogueList.perEmulator(text, count: emulatorCount) } catch {
+                throw ValidationError("\(flag): \(error)")
+            }
+        }
+        let models = try lists(emulatorModels, "--emulator-models")
+        let loras = try lists(emulatorLoRAs, "--emulator-loras")
+        return (0..<emulatorCount).map { index in
+            var configuration = EmulatorConfiguration(port: 0)
+            configuration.stepDuration = .milliseconds(emulatorStepMilliseconds)
+            configuration.models = models[index]
+            configuration.loras = loras[index]
+            return configuration
+        }
     }
 
     func run() async throws {
         var configuredLogger = Logger(label: "easel")
         configuredLogger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let logger = configuredLogger
-        var emulatorConfiguration = EmulatorConfiguration(port: 0)
-        emulatorConfiguration.stepDuration = .milliseconds(emulatorStepMilliseconds)
         // The emulators outlive the hub: they stop after it has shut down and put its running jobs back.
-        try await withSDNextEmulators(
-            count: emulator ?? (sdnext.isEmpty ? 1 : 0), configuration: emulatorConfiguration, logger: logger
-        ) { emulators in
+        try await withSDNextEmulators(configurations: try emulatorConfigurations(), logger: logger) { emulators in
             try await runHub(backendURLs: sdnext + emulators.map(\.baseURL), logger: logger)
         }
     }

@@ -78,6 +78,10 @@ public struct EmulatorConfiguration: Sendable {
     public var rateLimitPerMinute: Int? = 300
     /// The server impersonated: today's SD.Next, SD.Next 2025-08 or A1111.
     public var flavor: Flavor = .sdnext
+    /// Checkpoint names this emulator has (the first is loaded at start); nil keeps the built-in catalogue.
+    public var models: [String]? = nil
+    /// LoRA names this emulator has; nil keeps the built-in catalogue.
+    public var loras: [String]? = nil
 
     public init(
         host: String = "127.0.0.1",

@@ -17,8 +17,8 @@ struct EmulatorRouter {
         "/sdapi/v1/txt2img", "/sdapi/v1/img2img", "/sdapi/v1/control", "/sdapi/v1/progress", "/sdapi/v1/status",
         "/sdapi/v1/interrupt", "/sdapi/v1/skip", "/sdapi/v1/history", "/sdapi/v1/options", "/sdapi/v1/sd-models",
         "/sdapi/v1/samplers", "/sdapi/v1/memory", "/sdapi/v1/version", "/sdapi/v1/checkpoint", "/internal/progress",
-        "/internal/pending-tasks", "/emulator/faults",
-    ]).union(ListingRoutes.paths).union(ModelRoutes.paths)
+        "/internal/pending-tasks", "/sdapi/v1/options-info", "/emulator/faults",
+    ]).union(ListingRoutes.paths).union(ModelRoutes.paths).union(ImageInfoRoutes.paths)
 
     func build() -> Router<Context> {
         let router = Router(context: Context.self)
@@ -37,6 +37,7 @@ struct EmulatorRouter {
         ServerInfoRoutes(state: state, queue: queue, runner: runner).register(on: api)
         ListingRoutes(state: state, port: configuration.port, hasAuth: configuration.credentials != nil).register(on: api)
         ModelRoutes(state: state, queue: queue, runner: runner).register(on: api)
+        ImageInfoRoutes(state: state, queue: queue, runner: runner).register(on: api)
         return router
     }
 }

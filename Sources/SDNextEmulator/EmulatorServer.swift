@@ -31,7 +31,8 @@ public struct EmulatorServer: Service {
     public func run() async throws {
         let state = EmulatorState(
             samplesFormat: configuration.samplesFormat, rateLimit: configuration.rateLimitPerMinute,
-            flavor: configuration.flavor)
+            flavor: configuration.flavor,
+            catalogue: Catalogue(models: configuration.models, loras: configuration.loras))
         let queue = GenerationQueue()
         let exitSignal = ExitSignal()
         let runner = GenerationRunner(

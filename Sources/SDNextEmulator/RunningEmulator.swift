@@ -37,12 +37,23 @@ public func withSDNextEmulators<Result: Sendable>(
     logger: Logger = Logger(label: "sdnext-emulator"),
     _ body: ([RunningEmulator]) async throws -> Result
 ) async throws -> Result {
+    try await withSDNextEmulators(
+        configurations: Array(repeating: configuration, count: max(count, 0)), logger: logger, body)
+}
+
+/// `withSDNextEmulators` with one configuration per emulator, so a pool can differ (catalogues, timings).
+public func withSDNextEmulators<Result: Sendable>(
+    configurations: [EmulatorConfiguration],
+    logger: Logger = Logger(label: "sdnext-emulator"),
+    _ body: ([RunningEmulator]) async throws -> Result
+) async throws -> Result {
+    let count = configurations.count
     guard count > 0 else { return try await body([]) }
     let (ports, portContinuation) = AsyncStream.makeStream(of: (index: Int, port: Int).self)
     let emulators = (0..<count).map { index in
         var numbered = logger
         if count > 1 { numbered[metadataKey: "emulator"] = "\(index + 1)" }
-        return EmulatorServer(configuration: configuration, logger: numbered) { portContinuation.yield((index, $0)) }
+        return EmulatorServer(configuration: configurations[index], logger: numbered) { portContinuation.yield((index, $0)) }
     }
     let services = ServiceGroup(configuration: .init(services: emulators, logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -19,6 +19,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("model-load-ms"), help: "Milliseconds a model load takes.") var modelLoadMilliseconds = 300
     @Option(help: "Image format: jpg or png (default: the flavor's, png on a1111).") var samplesFormat: SamplesFormat?
     @Option(help: "Server to impersonate: sdnext, sdnext-2025-08 or a1111.") var flavor: Flavor = .sdnext
+    @Option(help: "Checkpoints this backend has, NAME,NAME (the first is loaded; default: the built-in three).")
+    var models: String?
+    @Option(help: "LoRAs this backend has, NAME,NAME (default: the built-in three).") var loras: String?
     @Flag(help: "Generation answers 500 with SD.Next's RuntimeError body.") var faultServerError = false
     @Flag(help: "Generation answers 200 with no images.") var faultEmptyImages = false
     @Flag(help: "Generation stalls in Inference until interrupted.") var faultHang = false
@@ -69,11 +72,14 @@ struct EmulatorCommand: AsyncParsableCommand {
             credentials = EmulatorCredentials(
                 username: String(auth[..<colon]), password: String(auth[auth.index(after: colon)...]))
         }
-        return EmulatorConfiguration(
+        var configuration = EmulatorConfiguration(
             host: host, port: port, credentials: credentials, stepDuration: .milliseconds(stepMilliseconds),
             stageGap: .milliseconds(gapMilliseconds), modelLoadDuration: .milliseconds(modelLoadMilliseconds),
             samplesFormat: samplesFormat, faults: faults, rateLimitPerMinute: noRateLimit ? nil : 300,
             flavor: flavor)
+        configuration.models = models.map(CatalogueList.names)
+        configuration.loras = loras.map(CatalogueList.names)
+        return configuration
     }
 }
 

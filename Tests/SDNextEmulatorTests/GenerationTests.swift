@@ -24,7 +24,9 @@ import Testing
             let seed = try #require(info["seed"] as? Int)
             #expect(seed >= 0 && info["all_seeds"] as? [Int] == [seed])
             let infotexts = try #require(info["infotexts"] as? [String])
-            #expect(infotexts.first?.hasPrefix("a red fox\nSteps: 4, Size: 64x48, Seed: \(seed)") == true)
+            #expect(
+                infotexts.first?.hasPrefix(
+                    "a red fox\nNegative prompt: \nSteps: 4, Size: 64x48, Scheduler: EulerDiscreteScheduler, Seed: \(seed)") == true)
             #expect(infoText.contains(#""prompt": "a red fox""#), "info is json.dumps formatted")
         }
     }

@@ -120,6 +120,8 @@ import Testing
             #expect(try await client.get("/sdapi/v1/sampler").text == "{}")
             #expect(try await client.get("/sdapi/v1/modules").text == "{}")
             #expect(try await client.get("/sdapi/v1/embeddings").text == #"{"loaded":[],"skipped":[]}"#)
+            // Locked, a missing model is not loaded on demand, so generation has none.
+            #expect(try await client.post("/sdapi/v1/lock-checkpoint?lock=true").status == 204)
             let noModel = try await client.post("/sdapi/v1/txt2img", #"{"steps":2,"width":64,"height":64}"#)
             #expect(noModel.status == 200)
             #expect(try noModel.object()["images"] as? [String] == [])

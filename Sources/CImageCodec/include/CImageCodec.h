@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "CImageCodecMetadata.h"
 
 /// Encodes tightly packed 8-bit RGB pixels as a baseline JPEG through libjpeg.
 /// On success returns 0 and sets *out (free with easel_codec_free) and *out_size.

@@ -39,8 +39,14 @@ struct GenerationPlan: Sendable {
     /// Final image size (the hires size when `enable_hr`).
     let outputWidth: Int
     let outputHeight: Int
-    /// The checkpoint the request asks for through its `sd_model_checkpoint` field.
+    /// The checkpoint the request asks for through its `sd_model_checkpoint` field (nil when absent or empty).
     let requestedModel: String?
+    /// `override_settings`, applied for this generation; restored afterwards unless
+    /// `override_settings_restore_afterwards` is false.
+    let overrideSettings: JSONObject
+    let restoreSettings: Bool
+    /// The names in the prompt's `<lora:name:weight>` tags, in order (`extra_networks.parse_prompt`).
+    let loraNames: [String]
     /// The first `alwayson_scripts` key that names no always-on script; SD.Next rejects the
     /// request for it only once the lock is held.
     let unknownAlwaysOnScript: String?
@@ -87,9 +93,24 @@ struct GenerationPlan: Sendable {
             outputWidth = width
             outputHeight = height
         }
-        requestedModel = request.string("sd_model_checkpoint")
+        requestedModel = request.string("sd_model_checkpoint").flatMap { $0.isEmpty ? nil : $0 }
+        overrideSettings = request.value("override_settings").objectValue ?? [:]
+        restoreSettings = request.value("override_settings_restore_afterwards").boolValue ?? true
+        loraNames = Self.extraNetworks(in: prompt).filter { $0.type == "lora" }.compactMap(\.arguments.first)
         let scripts = request.value("alwayson_scripts").objectValue?.keys ?? []
         unknownAlwaysOnScript = scripts.first { !ModelCatalog.isAlwaysOnScript($0) }
+    }
+
+    /// `'; '.join(set(p.ops))` for the infotext's `Operations:`.
+    var operations: String {
+        hiresSteps == nil ? kind.operation : "\(kind.operation); hires"
+    }
+
+    /// `<type:arg:arg…>` tags (`re_extra_net = <(\w+):([^>]+)>`), each with its `:`-separated arguments.
+    static func extraNetworks(in prompt: String) -> [(type: String, arguments: [String])] {
+        prompt.matches(of: /<(\w+):([^>]+)>/).map { match in
+            (String(match.output.1), match.output.2.split(separator: ":", omittingEmptySubsequences: false).map(String.init))
+        }
     }
 
     /// -1 (or any negative) picks a random seed in [0, 4294967294), as SD.Next does.

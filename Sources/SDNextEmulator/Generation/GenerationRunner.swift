@@ -6,6 +6,8 @@ struct GenerationOutcome: Sendable {
     var processed: [RGBImage] = []
     /// The `info` payload; nil means SD.Next's `""` for aborted runs.
     var info: JSONValue?
+    /// Each image's infotext, which its file's metadata carries (`image.info["parameters"]`).
+    var infotexts: [String] = []
     var plan: GenerationPlan?
 
     static let aborted = GenerationOutcome()
@@ -34,25 +36,53 @@ struct GenerationRunner: Sendable {
         case skipped
     }
 
+    /// Under the lock, before `begin('API-*')`: building the processing object loads a missing model on
+    /// demand and switches to the request's `sd_model_checkpoint` (an unknown one aborts the run).
     func run(_ plan: GenerationPlan) async throws -> GenerationOutcome {
         let faults = await controls.faults
+        try await loadOnDemand()
+        var aborted = false
+        if let query = plan.requestedModel {
+            if state.catalogue.select(query) == nil {
+                aborted = true
+            } else {
+                await state.assignOption("sd_model_checkpoint", to: .string(query))
+                _ = try await reloadModelWeights()
+            }
+        }
         await state.begin(plan.kind.outerStage, api: true)
         if let script = plan.unknownAlwaysOnScript {
             throw APIError.alwaysOnScriptNotFound(script)
         }
-        if let query = plan.requestedModel {
-            guard let model = ModelCatalog.checkpoint(named: query) else {
-                await state.end()
-                return .aborted
-            }
-            if await state.loadedModel != model { try await loadModel(model) }
-        }
-        guard let model = await state.loadedModel else {
+        guard !aborted, await state.loadedModel != nil else {
             // SD.Next with no model loaded answers 200 with no images (reference §6.7).
             await state.end()
             return .aborted
         }
+        let restore = try await applyOverrides(plan)
+        do {
+            let outcome = try await process(plan, faults: faults)
+            try await restoreOverrides(restore, when: plan.restoreSettings)
+            return outcome
+        } catch {
+            try await restoreOverrides(restore, when: plan.restoreSettings)
+            throw error
+        }
+    }
+
+    /// `process_images` with the model the overrides left loaded.
+    private func process(_ plan: GenerationPlan, faults: FaultSettings) async throws -> GenerationOutcome {
+        guard let model = await state.loadedModel else {
+            await state.end()
+            return .aborted
+        }
         await state.useSampler(plan.request.sampler)
+        // Names the backend lacks are skipped (`network_load` logs "not loaded" and goes on).
+        let loras = plan.loraNames.compactMap(state.catalogue.lora(named:))
+        await state.setLoadedLoRAs(loras)
+        let context = GenerationContext(
+            model: model, schedulerClass: ServerFixtures.schedulerClass(for: model, sampler: await state.schedulerClass),
+            loras: loras, loraHashes: await state.options.loraHashesInInfotext, parser: await state.options.promptAttention)
         await state.begin("Process")
         try await pause(timings.gap)
         if faults.serverError {
@@ -82,7 +112,10 @@ struct GenerationRunner: Sendable {
         outcome.processed = plan.controlImages.map { EdgeMap.edges(of: $0) }
         await state.end()
         let timestamp = await state.stage.jobTimestamp
-        outcome.info = GenerationInfo.json(plan: plan, model: model, jobTimestamp: timestamp, imageCount: outcome.images.count)
+        outcome.info = GenerationInfo.json(plan: plan, context: context, jobTimestamp: timestamp, imageCount: outcome.images.count)
+        outcome.infotexts = (0..<outcome.images.count).map {
+            GenerationInfo.infotext(plan: plan, context: context, index: min($0, plan.allSeeds.count - 1))
+        }
         await state.end()
         return outcome
     }
@@ -206,15 +239,7 @@ struct GenerationRunner: Sendable {
         await state.end()
     }
 
-    /// The `Load model` stage: takes `modelLoad` and switches the loaded checkpoint.
-    func loadModel(_ model: CheckpointInfo) async throws {
-        await state.begin("Load model")
-        try await pause(timings.modelLoad)
-        await state.setLoadedModel(model)
-        await state.end()
-    }
-
-    private func pause(_ duration: Duration) async throws {
+    func pause(_ duration: Duration) async throws {
         if duration > .zero { try await Task.sleep(for: duration) }
     }
 }

@@ -6,15 +6,34 @@ enum ImageCodec {
     /// SD.Next's default `jpeg_quality`.
     static let defaultJPEGQuality: Int32 = 90
 
-    static func encode(_ image: RGBImage, as format: SamplesFormat, quality: Int32 = defaultJPEGQuality) -> [UInt8] {
+    /// Encodes `image`; with `parameters` (the infotext) the metadata SD.Next's `save_image` writes: a
+    /// JPEG's EXIF UserComment (piexif's `UNICODE` + UTF-16BE form) or a PNG's `parameters` text chunk.
+    static func encode(
+        _ image: RGBImage, as format: SamplesFormat, quality: Int32 = defaultJPEGQuality, parameters: String? = nil
+    ) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
-        let status = image.pixels.withUnsafeBufferPointer { pixels in
-            switch format {
-            case .jpg:
-                easel_jpeg_encode(pixels.baseAddress, Int32(image.width), Int32(image.height), quality, &output, &size)
-            case .png:
-                easel_png_encode(pixels.baseAddress, Int32(image.width), Int32(image.height), &output, &size)
+        let status: Int32 = image.pixels.withUnsafeBufferPointer { pixels in
+            let width = Int32(image.width), height = Int32(image.height)
+            switch (format, parameters) {
+            case (.jpg, nil):
+                return easel_jpeg_encode(pixels.baseAddress, width, height, quality, &output, &size)
+            case (.jpg, let text?):
+                let exif = ImageMetadata.exifUserComment(text)
+                return exif.withUnsafeBufferPointer {
+                    easel_jpeg_encode_exif(pixels.baseAddress, width, height, quality, $0.baseAddress, $0.count, &output, &size)
+                }
+            case (.png, nil):
+                return easel_png_encode(pixels.baseAddress, width, height, &output, &size)
+            case (.png, let text?):
+                let chunk = ImageMetadata.pngText(text)
+                return chunk.bytes.withUnsafeBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) {
+                        easel_png_encode_text(
+                            pixels.baseAddress, width, height, "parameters", $0.baseAddress, $0.count, chunk.latin1 ? 1 : 0,
+                            &output, &size)
+                    }
+                }
             }
         }
         guard status == 0, let output else { return [] }
@@ -44,12 +63,16 @@ enum ImageCodec {
     /// Decodes a request image the way SD.Next's `decode_base64_to_image` accepts it: plain base64
     /// or a `data:image/...;base64,` URI. Nil when the text is not a decodable image.
     static func decodeBase64Image(_ text: String) -> RGBImage? {
+        decodeBase64(text).flatMap(decode)
+    }
+
+    /// The bytes of a request image: plain base64 or a `data:image/...;base64,` URI; nil when not base64.
+    static func decodeBase64(_ text: String) -> [UInt8]? {
         var payload = Substring(text)
         if payload.hasPrefix("data:"), let comma = payload.firstIndex(of: ",") {
             payload = payload[payload.index(after: comma)...]
         }
-        guard let data = Data(base64Encoded: String(payload), options: .ignoreUnknownCharacters) else { return nil }
-        return decode([UInt8](data))
+        return Data(base64Encoded: String(payload), options: .ignoreUnknownCharacters).map { [UInt8]($0) }
     }
 
     static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }

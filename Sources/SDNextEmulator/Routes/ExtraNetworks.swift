@@ -7,15 +7,15 @@ enum ExtraNetworks {
     /// The placeholder every item without a preview file gets (`link_preview` of the missing image).
     static let missingPreview = "/sdapi/v1/network/thumb?filename=ui/assets/missing.png"
 
-    static func items(checkpoints: [CheckpointInfo]) -> [JSONObject] {
-        let models: [JSONObject] = checkpoints.map { model in
+    static func items(catalogue: Catalogue) -> [JSONObject] {
+        let models: [JSONObject] = catalogue.checkpoints.map { model in
             [
                 "name": .string(model.name), "type": "model", "title": .string(model.title), "fullname": .null,
                 "filename": .string(model.filename), "hash": .string(model.shortHash), "preview": .string(missingPreview),
                 "version": .string(model.modelType), "tags": .null,
             ]
         }
-        let loras: [JSONObject] = ModelCatalog.loras.map { lora in
+        let loras: [JSONObject] = catalogue.loras.map { lora in
             [
                 "name": .string(lora.name), "type": "lora", "title": .null, "fullname": .null,
                 "filename": .string(lora.filename), "hash": .string(lora.shortHash), "preview": .string(missingPreview),

@@ -95,13 +95,15 @@ struct GenerationRoutes: Sendable {
 
     private func responseBody(plan: GenerationPlan, outcome: GenerationOutcome) async -> JSONValue {
         let options = await state.options
-        var images = outcome.images
-        if plan.request.bool("save_images"), images.count > 1, options.returnGrid, let grid = RGBImage.grid(images) {
-            images.insert(grid, at: 0)
+        var images = zip(outcome.images, outcome.infotexts).map { (image: $0, infotext: $1) }
+        if plan.request.bool("save_images"), images.count > 1, options.returnGrid, let grid = RGBImage.grid(outcome.images) {
+            images.insert((grid, outcome.infotexts[0]), at: 0)
         }
         if !plan.request.bool("send_images") { images = [] }
-        let encoded: [JSONValue] = images.map { image in
-            .string(ImageCodec.base64(ImageCodec.encode(image, as: options.samplesFormat, quality: options.jpegQuality)))
+        let encoded: [JSONValue] = images.map { image, infotext in
+            .string(
+                ImageCodec.base64(
+                    ImageCodec.encode(image, as: options.samplesFormat, quality: options.jpegQuality, parameters: infotext)))
         }
         var parameters = plan.request
         if plan.kind == .img2img && !plan.request.bool("include_init_images") {

@@ -17,7 +17,7 @@ struct ListingRoutes: Sendable {
         "/sdapi/v1/loaded-loras", "/sdapi/v1/embeddings", "/sdapi/v1/prompt-styles", "/sdapi/v1/scripts",
         "/sdapi/v1/script-info", "/sdapi/v1/face-restorers", "/sdapi/v1/detailers", "/sdapi/v1/cmd-flags",
         "/sdapi/v1/modules", "/sdapi/v1/platform", "/sdapi/v1/extra-networks", "/sdapi/v1/control-models",
-        "/sdapi/v1/controlnets",
+        "/sdapi/v1/controlnets", "/sdapi/v1/schedulers",
     ]
 
     func register(on group: RouterGroup<Context>) {
@@ -27,12 +27,16 @@ struct ListingRoutes: Sendable {
             ("/sdapi/v1/face-restorers", ServerFixtures.detailers), ("/sdapi/v1/detailers", ServerFixtures.detailers),
             ("/sdapi/v1/platform", ServerFixtures.platform),
             ("/sdapi/v1/cmd-flags", ServerFixtures.cmdFlags(port: port, hasAuth: hasAuth)),
-            ("/sdapi/v1/loras", .array(ModelCatalog.loras.map(\.listJSON))),
-            // The emulator applies no LoRA yet, so none is ever loaded.
-            ("/sdapi/v1/loaded-loras", []),
+            ("/sdapi/v1/loras", .array(state.catalogue.loras.map(\.listJSON))),
         ]
         for (path, body) in fixed {
             group.get(RouterPath(path)) { _, _ in Response.json(body) }
+        }
+        group.get("/sdapi/v1/schedulers") { _, _ -> Response in
+            throw APIError.schedulersResponseValidation
+        }
+        group.get("/sdapi/v1/loaded-loras") { _, _ in
+            Response.json(.array(await state.loadedLoRAs.map { .string($0.name) }))
         }
         group.get("/sdapi/v1/sampler") { _, _ in
             Response.json(ServerFixtures.sampler(for: await state.loadedModel, schedulerClass: await state.schedulerClass))
@@ -45,7 +49,7 @@ struct ListingRoutes: Sendable {
         }
         group.get("/sdapi/v1/lora") { request, _ in
             let name = try request.requiredQuery("lora")
-            guard let lora = ModelCatalog.lora(named: name) else {
+            guard let lora = state.catalogue.loras.first(where: { $0.name == name }) else {
                 throw APIError.httpException(.notFound, detail: "Lora '\(name)' not found")
             }
             return Response.json(lora.detailJSON)
@@ -55,7 +59,7 @@ struct ListingRoutes: Sendable {
             return Response.json(.array(ServerFixtures.scriptInfo.filter { name == nil || $0.objectValue?["name"]?.stringValue == name }))
         }
         group.get("/sdapi/v1/extra-networks") { request, _ in
-            let items = ExtraNetworks.items(checkpoints: ModelCatalog.checkpoints)
+            let items = ExtraNetworks.items(catalogue: state.catalogue)
             return Response.json(.array(items.filter { ExtraNetworks.matches($0, request) }.map(JSONValue.object)))
         }
         group.get("/sdapi/v1/control-models") { request, _ in

@@ -15,13 +15,17 @@ struct ModelRoutes: Sendable {
 
     static let paths: Set<String> = [
         "/sdapi/v1/reload-checkpoint", "/sdapi/v1/refresh-checkpoints", "/sdapi/v1/unload-checkpoint",
-        "/sdapi/v1/refresh-vae", "/sdapi/v1/refresh-loras",
+        "/sdapi/v1/refresh-vae", "/sdapi/v1/refresh-loras", "/sdapi/v1/lock-checkpoint",
     ]
 
     func register(on group: RouterGroup<Context>) {
         group.post("/sdapi/v1/reload-checkpoint") { request, _ in
             let force = try request.boolQuery("force", default: false)
             try await reload(force: force)
+            return Response(status: .noContent)
+        }
+        group.post("/sdapi/v1/lock-checkpoint") { request, _ in
+            await state.setModelLocked(try request.boolQuery("lock", default: false))
             return Response(status: .noContent)
         }
         group.post("/sdapi/v1/unload-checkpoint") { _, _ in
@@ -34,20 +38,17 @@ struct ModelRoutes: Sendable {
         }
         group.post("/sdapi/v1/refresh-loras") { _, _ in
             var networks = JSONObject()
-            for lora in ModelCatalog.loras { networks[lora.name] = lora.detailJSON }
+            for lora in state.catalogue.loras { networks[lora.name] = lora.detailJSON }
             return Response.json(.object(networks))
         }
     }
 
-    /// `reload_model_weights`: loads the checkpoint `sd_model_checkpoint` names when it is not the
-    /// loaded one (or, with `force`, after unloading); a no-op otherwise.
+    /// `post_reload_checkpoint`: with `force` unloads first, then `reload_model_weights`.
     private func reload(force: Bool) async throws {
         let runner = self.runner
         try await queue.perform {
-            let state = runner.state
-            if force { await state.unloadModel() }
-            guard let model = await state.selectedModel else { return }
-            if await state.loadedModel != model { try await runner.loadModel(model) }
+            if force { await runner.state.unloadModel() }
+            _ = try await runner.reloadModelWeights()
         }
     }
 }

@@ -33,7 +33,7 @@ struct ServerInfoRoutes: Sendable {
             return Response.json(.object(["updated": .array(updated)]))
         }
         group.get("/sdapi/v1/sd-models") { _, _ in
-            Response.json(.array(ModelCatalog.checkpoints.map(\.itemJSON)))
+            Response.json(.array(state.catalogue.checkpoints.map(\.itemJSON)))
         }
         group.get("/sdapi/v1/samplers") { _, _ in
             Response.json(state.flavor.samplers(ModelCatalog.samplersJSON))
@@ -43,6 +43,15 @@ struct ServerInfoRoutes: Sendable {
         }
         group.get("/sdapi/v1/memory") { _, _ in
             Response.json(Self.memory)
+        }
+        group.post("/sdapi/v1/checkpoint") { request, _ in
+            let name = try request.requiredQuery("sd_model_checkpoint")
+            let force = try request.boolQuery("force", default: false)
+            let dtype = request.queryString("dtype")
+            return Response.json(.object(["ok": .bool(try await setCheckpoint(name, dtype: dtype, force: force))]))
+        }
+        group.get("/sdapi/v1/options-info") { _, _ in
+            Response.json(OptionsInfo.json(catalogue: state.catalogue))
         }
         group.get("/sdapi/v1/checkpoint") { _, _ in
             guard let model = await state.loadedModel else {
@@ -57,15 +66,29 @@ struct ServerInfoRoutes: Sendable {
         }
     }
 
-    /// Sets one option; a checkpoint change loads the model under the queue lock (blocking the call).
+    /// `opts.set`: false for unknown keys and unchanged values. A checkpoint change runs the option's
+    /// `onchange`, `reload_model_weights` under the queue lock (blocking the call); a name that selects no
+    /// checkpoint is stored all the same and unloads the model, and the answer is still true.
     private func setOption(_ key: String, _ value: JSONValue) async throws -> Bool {
         guard key == "sd_model_checkpoint" else { return await state.setOption(key, to: value) }
-        guard let name = value.stringValue, let model = ModelCatalog.checkpoint(named: name) else { return false }
+        guard value.stringValue != nil, await state.setOption(key, to: value) else { return false }
         let runner = self.runner
-        try await queue.perform {
-            if await runner.state.loadedModel != model { try await runner.loadModel(model) }
-        }
+        try await queue.perform { _ = try await runner.reloadModelWeights() }
         return true
+    }
+
+    /// `set_checkpoint`: stores the name as `sd_model_checkpoint` (no change check), then
+    /// `reload_model_weights`; `ok` is whether a model was loaded, so naming the loaded model answers
+    /// false, and an unknown name unloads the model. SD.Next does this without the queue lock; the emulator
+    /// takes it so the `Load model` stage never lands inside a running generation's stages.
+    private func setCheckpoint(_ name: String, dtype: String?, force: Bool) async throws -> Bool {
+        let runner = self.runner
+        return try await queue.perform {
+            if force { await runner.state.unloadModel() }
+            if let dtype { await runner.state.assignOption("cuda_dtype", to: .string(dtype)) }
+            await runner.state.assignOption("sd_model_checkpoint", to: .string(name))
+            return try await runner.reloadModelWeights() != nil
+        }
     }
 
     /// A plausible 24 GiB GPU on a 64 GiB host, shaped like SD.Next's `ResMemory`.

@@ -11,11 +11,12 @@ struct EmulatorOptions: Sendable {
         "jpeg_quality", "show_progress_type", "keep_incomplete", "return_grid", "server_rate_limit",
         "sequential_seed", "live_preview_downscale", "live_preview_refresh_period", "samples_save", "grid_save",
         "save_images_before_detailer", "cross_attention_optimization", "cuda_dtype", "diffusers_offload_mode",
+        "lora_add_hashes_to_infotext", "prompt_attention",
     ]
 
-    init(checkpoint: CheckpointInfo, samplesFormat: SamplesFormat, rateLimit: Int?) {
+    init(checkpoint: CheckpointInfo?, samplesFormat: SamplesFormat, rateLimit: Int?) {
         values = [
-            "sd_model_checkpoint": .string(checkpoint.title),
+            "sd_model_checkpoint": .string(checkpoint?.title ?? "None"),
             "sd_vae": "Automatic",
             "samples_format": .string(samplesFormat.rawValue),
             "show_progress_type": "TAESD",
@@ -31,12 +32,23 @@ struct EmulatorOptions: Sendable {
     /// `server_rate_limit`: cost units per minute per (client, path); 0 or absent disables the limiter.
     var rateLimit: Int { values["server_rate_limit"]?.intValue ?? 0 }
 
-    /// Sets a known option; false for unknown keys (SD.Next's `opts.set` result).
+    /// Sets a known option; false for unknown keys and for the value it already has (SD.Next's `opts.set` result).
     mutating func set(_ key: String, to value: JSONValue) -> Bool {
-        guard Self.knownKeys.contains(key) else { return false }
+        guard Self.knownKeys.contains(key), values[key] != value else { return false }
         values[key] = value
         return true
     }
+
+    /// `setattr(opts, key, value)`: known keys take the value as given; others are not options and change nothing.
+    mutating func assign(_ key: String, to value: JSONValue) {
+        if Self.knownKeys.contains(key) { values[key] = value }
+    }
+
+    /// `lora_add_hashes_to_infotext` (default off): the infotext lists LoRA hashes as well as names.
+    var loraHashesInInfotext: Bool { values["lora_add_hashes_to_infotext"]?.boolValue ?? false }
+
+    /// `prompt_attention` (default `native`), which the infotext names as `Parser:` when it is another.
+    var promptAttention: String { values["prompt_attention"]?.stringValue ?? "native" }
 
     var samplesFormat: SamplesFormat {
         values["samples_format"]?.stringValue.flatMap { SamplesFormat(rawValue: $0.lowercased()) } ?? .jpg

@@ -19,9 +19,17 @@ actor EmulatorState {
     /// SD.Next keeps at most this many history entries.
     private static let historyLimit = 10_000
 
+    /// The checkpoints and LoRAs this emulator has.
+    let catalogue: Catalogue
+    /// `lock-checkpoint`: while set, a missing model is not loaded on demand.
+    private(set) var modelLocked = false
+    /// `loaded-loras`: the LoRAs the last generation's prompt applied.
+    private(set) var loadedLoRAs: [LoRAInfo] = []
+
     /// `rateLimit` is the initial `server_rate_limit` (nil: 0, disabled); flavors without a limiter have no such option.
-    init(samplesFormat: SamplesFormat, rateLimit: Int?, flavor: Flavor = .sdnext) {
-        let model = ModelCatalog.checkpoints[0]
+    init(samplesFormat: SamplesFormat, rateLimit: Int?, flavor: Flavor = .sdnext, catalogue: Catalogue = Catalogue()) {
+        self.catalogue = catalogue
+        let model = catalogue.checkpoints.first
         self.flavor = flavor
         stage = StageState(flavor: flavor)
         loadedModel = model
@@ -97,7 +105,7 @@ actor EmulatorState {
     func setLoadedModel(_ model: CheckpointInfo) {
         loadedModel = model
         schedulerClass = nil
-        _ = options.set("sd_model_checkpoint", to: .string(model.title))
+        options.assign("sd_model_checkpoint", to: .string(model.title))
     }
 
     /// `unload-checkpoint`: the weights go, `sd_model_checkpoint` keeps naming them, so a
@@ -107,10 +115,14 @@ actor EmulatorState {
     /// A generation installs its sampler's scheduler on the pipeline, as SD.Next does.
     func useSampler(_ name: String?) { schedulerClass = name.flatMap(ModelCatalog.schedulerClass(forSampler:)) }
 
-    /// The checkpoint `sd_model_checkpoint` names, which `reload-checkpoint` loads.
-    var selectedModel: CheckpointInfo? {
-        options.values["sd_model_checkpoint"]?.stringValue.flatMap(ModelCatalog.checkpoint(named:))
-    }
+    /// The checkpoint `sd_model_checkpoint` names (`select_checkpoint`), which `reload-checkpoint` loads.
+    var selectedModel: CheckpointInfo? { catalogue.select(options.values["sd_model_checkpoint"]?.stringValue) }
+
+    func setModelLocked(_ locked: Bool) { modelLocked = locked }
+    func setLoadedLoRAs(_ loras: [LoRAInfo]) { loadedLoRAs = loras }
+
+    /// `setattr(opts, key, value)`: stores a value without SD.Next's change check or callbacks.
+    func assignOption(_ key: String, to value: JSONValue) { options.assign(key, to: value) }
 
     // MARK: Snapshots (called by routes)
 

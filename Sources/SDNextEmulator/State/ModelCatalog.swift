@@ -1,3 +1,5 @@
+import Foundation
+
 /// One checkpoint the emulator pretends to have on disk, shaped like an SD.Next `ItemModel`.
 struct CheckpointInfo: Sendable, Equatable {
     let name: String
@@ -18,13 +20,93 @@ struct CheckpointInfo: Sendable, Equatable {
         ])
     }
 
-    /// SD.Next finds a checkpoint by title, name, short hash or filename.
-    func matches(_ query: String) -> Bool {
-        query == title || query == name || query == shortHash || query == filename || query == "\(name).safetensors"
+    /// The keys of SD.Next's `checkpoint_aliases`: name, filename, short hash and title, exactly.
+    func isAlias(_ query: String) -> Bool {
+        query == name || query == filename || query == shortHash || query == title
+    }
+
+    /// `model_name`, as the infotext's `Model:` writes it (commas and colons removed).
+    var infotextName: String {
+        String(name.split(separator: "/").last ?? Substring(name)).replacingOccurrences(of: ",", with: "")
+            .replacingOccurrences(of: ":", with: "")
     }
 }
 
-/// The fixed set of checkpoints, samplers and always-on scripts the emulator offers.
+extension CheckpointInfo {
+    /// A checkpoint the catalogue lists by name only: a stable made-up hash, and the family its name suggests.
+    init(named name: String) {
+        let sha256 = FakeHash.hex(of: "checkpoint/" + name, length: 64)
+        let lowered = name.lowercased()
+        let family: (String, String) =
+            lowered.contains("flux") ? ("f1", "FluxPipeline")
+            : lowered.contains("xl") ? ("sdxl", "StableDiffusionXLPipeline") : ("sd", "StableDiffusionPipeline")
+        self.init(
+            name: name, shortHash: String(sha256.prefix(10)), sha256: sha256, type: "safetensors", modelType: family.0,
+            pipelineClass: family.1)
+    }
+}
+
+/// One emulator's checkpoints and LoRAs (`--models`, `--loras`), so a pool of emulators can differ.
+struct Catalogue: Sendable {
+    let checkpoints: [CheckpointInfo]
+    let loras: [LoRAInfo]
+
+    /// The named entries, taken from the built-in ones where a name matches; nil keeps the built-in list.
+    init(models: [String]? = nil, loras: [String]? = nil) {
+        checkpoints = models.map { names in
+            names.map { name in ModelCatalog.checkpoints.first { $0.name == name } ?? CheckpointInfo(named: name) }
+        } ?? ModelCatalog.checkpoints
+        self.loras = loras.map { names in
+            names.map { name in ModelCatalog.loras.first { $0.name == name } ?? LoRAInfo(named: name) }
+        } ?? ModelCatalog.loras
+    }
+
+    /// `get_closest_checkpoint_match`: an exact alias, then a title, then a name ignoring any `[hash]`, both
+    /// case-insensitive and only when one checkpoint matches. (Hugging Face and CivitAI lookups are left out.)
+    func checkpoint(matching query: String) -> CheckpointInfo? {
+        if let exact = checkpoints.first(where: { $0.isAlias(query) }) { return exact }
+        let byTitle = checkpoints.filter { $0.title.lowercased() == query.lowercased() }
+        if byTitle.count == 1 { return byTitle[0] }
+        let byName = checkpoints.filter { Self.removeHash($0.title).lowercased() == Self.removeHash(query).lowercased() }
+        return byName.count == 1 ? byName[0] : nil
+    }
+
+    /// `select_checkpoint`: names shorter than three characters and `"None"` select nothing.
+    func select(_ query: String?) -> CheckpointInfo? {
+        guard let query, query != "None", query.count >= 3 else { return nil }
+        return checkpoint(matching: query)
+    }
+
+    /// `checkpoint_aliases.get(name)`, which `override_settings` checks (no fuzzy matching there).
+    func checkpoint(aliased query: String) -> CheckpointInfo? { checkpoints.first { $0.isAlias(query) } }
+
+    /// `available_network_aliases`: a LoRA by its name (dots as underscores) or its file's base name.
+    func lora(named name: String) -> LoRAInfo? {
+        loras.first { $0.name == name } ?? loras.first { $0.fileBaseName == name }
+    }
+
+    /// `remove_hash`: drops every `[...]` and the blanks before it.
+    private static func removeHash(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\s*\[.*?\]"#, with: "", options: .regularExpression)
+    }
+}
+
+/// Stable hex digests for made-up catalogue entries (FNV-1a, repeated): not cryptographic, only fixed per name.
+enum FakeHash {
+    static func hex(of text: String, length: Int) -> String {
+        var digits = ""
+        var round: UInt64 = 0
+        while digits.count < length {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ round
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            digits += String(format: "%016llx", hash)
+            round += 1
+        }
+        return String(digits.prefix(length))
+    }
+}
+
+/// The built-in checkpoints (the default catalogue), samplers and always-on scripts the emulator offers.
 enum ModelCatalog {
     static let checkpoints: [CheckpointInfo] = [
         CheckpointInfo(
@@ -40,10 +122,6 @@ enum ModelCatalog {
             sha256: "879db523c30d3b9017143d56705015e15a2cb5628762c11d086fed9538abd7fd",
             type: "safetensors", modelType: "sd", pipelineClass: "StableDiffusionPipeline"),
     ]
-
-    static func checkpoint(named query: String) -> CheckpointInfo? {
-        checkpoints.first { $0.matches(query) }
-    }
 
     /// Sampler names SD.Next lists at the reference commit (`"Default"` is valid but unlisted).
     static let samplerNames = [

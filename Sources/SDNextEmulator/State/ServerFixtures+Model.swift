@@ -6,9 +6,8 @@ extension ServerFixtures {
     /// plausible one for every class (the emulator has no real scheduler to read it from).
     static func sampler(for model: CheckpointInfo?, schedulerClass: String?) -> JSONValue {
         guard let model else { return .object([:]) }
-        let isXL = model.modelType == "sdxl"
         return .object([
-            "name": .string(schedulerClass ?? (isXL ? "EulerDiscreteScheduler" : "PNDMScheduler")),
+            "name": .string(Self.schedulerClass(for: model, sampler: schedulerClass)),
             "options": .object([
                 "num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
                 "beta_schedule": "scaled_linear", "trained_betas": .null, "skip_prk_steps": true,
@@ -16,6 +15,16 @@ extension ServerFixtures {
                 "timestep_spacing": "leading", "steps_offset": 1,
             ]),
         ])
+    }
+
+    /// The scheduler class the pipeline runs: the sampler's, else the model family's diffusers default.
+    static func schedulerClass(for model: CheckpointInfo, sampler: String?) -> String {
+        if let sampler { return sampler }
+        switch model.modelType {
+        case "sdxl": return "EulerDiscreteScheduler"
+        case "f1": return "FlowMatchEulerDiscreteScheduler"
+        default: return "PNDMScheduler"
+        }
     }
 
     /// `get_modules`: `modelstats.analyze()` of the loaded pipeline, `{}` when none is loaded.
