@@ -14,16 +14,10 @@ struct PythonClientCompatTests {
     private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Compat/webuiapi_check.py").path
 
-    /// Checks that fail because the emulator lacks a feature issue 10 is adding, with that feature. Each must
-    /// still fail (delete its entry once the feature lands and it passes); any other failing check fails the test.
+    /// Checks that fail because the emulator does not reproduce that part of SD.Next, with the reason. Each must
+    /// still fail (delete its entry once it passes); any other failing check fails the test.
     static let awaitingFeatures: [String: String] = [
-        "txt2img infotext in JPEG EXIF": "infotext in the JPEG's EXIF UserComment (issue 10, item 4)",
-        "png_info": "infotext in the PNG's `parameters` text chunk and POST /sdapi/v1/png-info (issue 10, item 4)",
-        "png-info of a JPEG": "POST /sdapi/v1/png-info reading EXIF (issue 10, item 4)",
-        "txt2img override_settings sd_model_checkpoint": "model switching through override_settings (issue 10, item 3)",
-        "get_schedulers, util_get_scheduler_names": "GET /sdapi/v1/schedulers (issue 10, item 2)",
-        "extra_single_image": "POST /sdapi/v1/extra-single-image (issue 10, item 2)",
-        "extra_batch_images": "POST /sdapi/v1/extra-batch-images (SD.Next's process-batch)",
+        "extra_batch_images": "POST /sdapi/v1/extra-batch-images (SD.Next's process-batch) is not reproduced",
     ]
 
     @Test func webuiapiRunsUnchangedAgainstTheEmulator() async throws {
