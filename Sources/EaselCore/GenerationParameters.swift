@@ -47,17 +47,17 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
     public var json: JSONValue {
         func number(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
         return .object([
-            "prompt": request.prompt.map(JSONValue.string) ?? .null,
-            "negative_prompt": request.negativePrompt.map(JSONValue.string) ?? .null,
-            "steps": number(request.steps),
-            "sampler_name": request.samplerName.map(JSONValue.string) ?? .null,
-            "cfg_scale": request.cfgScale.map(JSONValue.number) ?? .null,
-            "width": number(request.width),
-            "height": number(request.height),
-            "seed": number(request.seed),
-            "batch_size": number(request.batchSize),
-            "n_iter": number(request.nIter),
-            "denoising_strength": request.denoisingStrength.map(JSONValue.number) ?? .null,
+            OriginKey.prompt.rawValue: request.prompt.map(JSONValue.string) ?? .null,
+            OriginKey.negativePrompt.rawValue: request.negativePrompt.map(JSONValue.string) ?? .null,
+            OriginKey.steps.rawValue: number(request.steps),
+            OriginKey.samplerName.rawValue: request.samplerName.map(JSONValue.string) ?? .null,
+            OriginKey.cfgScale.rawValue: request.cfgScale.map(JSONValue.number) ?? .null,
+            OriginKey.width.rawValue: number(request.width),
+            OriginKey.height.rawValue: number(request.height),
+            OriginKey.seed.rawValue: number(request.seed),
+            OriginKey.batchSize.rawValue: number(request.batchSize),
+            OriginKey.nIter.rawValue: number(request.nIter),
+            OriginKey.denoisingStrength.rawValue: request.denoisingStrength.map(JSONValue.number) ?? .null,
         ])
     }
 
@@ -68,25 +68,35 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
 
 extension GenerationParameters {
     /// Absent keys take the origin's defaults; a key of the wrong type fails with its coding path, which the API
-    /// turns into a 422 naming the field. Keys beyond the origin's are not taken from a client.
+    /// turns into a 422 naming the field. Keys beyond the origin's are neither read nor checked.
     public init(from decoder: any Decoder) throws {
-        let prompt = try decoder.container(keyedBy: PromptKey.self).decode(String.self, forKey: .prompt)
-        let sent = try Txt2ImgRequest(from: decoder)
-        self.init(prompt: prompt)
-        func take<Value>(_ field: WritableKeyPath<Txt2ImgRequest, Value?>) {
-            if let value = sent[keyPath: field] { request[keyPath: field] = value }
+        let body = try decoder.container(keyedBy: OriginKey.self)
+        self.init(prompt: try body.decode(String.self, forKey: .prompt))
+        func take<Value: Decodable>(_ key: OriginKey, _ field: WritableKeyPath<Txt2ImgRequest, Value?>) throws {
+            if let value = try body.decodeIfPresent(Value.self, forKey: key) { request[keyPath: field] = value }
         }
-        take(\.negativePrompt)
-        take(\.steps)
-        take(\.samplerName)
-        take(\.cfgScale)
-        take(\.width)
-        take(\.height)
-        take(\.seed)
-        take(\.batchSize)
-        take(\.nIter)
-        take(\.denoisingStrength)
+        try take(.negativePrompt, \.negativePrompt)
+        try take(.steps, \.steps)
+        try take(.samplerName, \.samplerName)
+        try take(.cfgScale, \.cfgScale)
+        try take(.width, \.width)
+        try take(.height, \.height)
+        try take(.seed, \.seed)
+        try take(.batchSize, \.batchSize)
+        try take(.nIter, \.nIter)
+        try take(.denoisingStrength, \.denoisingStrength)
     }
 
-    private enum PromptKey: String, CodingKey { case prompt }
+    /// The origin's `SDNextGenerationParams` keys.
+    private enum OriginKey: String, CodingKey {
+        case prompt
+        case negativePrompt = "negative_prompt"
+        case steps
+        case samplerName = "sampler_name"
+        case cfgScale = "cfg_scale"
+        case width, height, seed
+        case batchSize = "batch_size"
+        case nIter = "n_iter"
+        case denoisingStrength = "denoising_strength"
+    }
 }

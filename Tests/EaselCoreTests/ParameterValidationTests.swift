@@ -10,6 +10,16 @@ import Testing
         #expect(parameters.problems().isEmpty)
     }
 
+    /// Only the origin's keys are read: others (SD.Next's, or anything) neither change the job nor fail the body.
+    @Test func decodingReadsTheOriginsKeysOnly() throws {
+        let body = #"{"prompt":"a cat","steps":"many"}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(GenerationParameters.self, from: Data(body.utf8)) }
+        let extra = #"{"prompt":"a cat","n_iter":2,"styles":"x","enable_hr":"maybe","send_images":false}"#
+        let parameters = try JSONDecoder().decode(GenerationParameters.self, from: Data(extra.utf8))
+        #expect(parameters.nIter == 2 && parameters.styles == nil && parameters.enableHr == nil)
+        #expect(parameters.request.sendImages == nil)
+    }
+
     @Test func encodingKeepsEveryKeyIncludingNulls() throws {
         let data = try JSONEncoder().encode(GenerationParameters(prompt: "a cat"))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

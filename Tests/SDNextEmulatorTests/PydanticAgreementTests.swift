@@ -70,21 +70,24 @@ import Testing
         }
     }
 
-    /// Runs python3 with `arguments` and returns its standard output; throws when it fails.
+    /// Runs python3 with `arguments` and returns its standard output; throws when it fails. Standard error goes to a
+    /// file, so a child that writes much there cannot block on a full pipe while its output is read.
     private static func run(_ arguments: [String]) throws -> String {
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("pydantic-stderr-\(UUID())")
+        try Data().write(to: errorFile)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
         let output = Pipe()
-        let errors = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw PythonFailed(status: process.terminationStatus, errors: String(decoding: problems, as: UTF8.self))
+            let errors = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            throw PythonFailed(status: process.terminationStatus, errors: errors)
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -59,12 +59,14 @@ struct GenerationRunner: Sendable {
             await state.end()
             return .aborted
         }
-        let restore = try await applyOverrides(plan)
+        var restore: [(key: String, value: JSONValue)] = []
         do {
+            try await applyOverrides(plan, storing: &restore)
             let outcome = try await process(plan, faults: faults)
             try await restoreOverrides(restore, when: plan.restoreSettings)
             return outcome
         } catch {
+            // Python's `finally`: a failure while restoring replaces the one that ended the run.
             try await restoreOverrides(restore, when: plan.restoreSettings)
             throw error
         }

@@ -30,13 +30,13 @@ extension GenerationRunner {
         _ = try await reloadModelWeights()
     }
 
-    /// Applies `override_settings` and returns the values to put back. As SD.Next: keys that are no option
+    /// Applies `override_settings`, first recording in `stored` the values to put back, so a load that fails part
+    /// way still has them restored (SD.Next applies them inside its `try`/`finally`). As SD.Next: keys that are no option
     /// change nothing, keys already at their value (or a checkpoint named by its title without the hash
     /// part) are dropped, and a checkpoint that is no exact alias is dropped with a warning after a reload
     /// of the current model; a known one loads inside the job.
-    func applyOverrides(_ plan: GenerationPlan) async throws -> [(key: String, value: JSONValue)] {
+    func applyOverrides(_ plan: GenerationPlan, storing stored: inout [(key: String, value: JSONValue)]) async throws {
         var overrides = plan.overrideSettings
-        var stored: [(key: String, value: JSONValue)] = []
         let current = await state.options.values
         for (key, value) in overrides.entries {
             guard let original = current[key] else { continue }
@@ -56,7 +56,6 @@ extension GenerationRunner {
             await state.assignOption(key, to: value)
             if key == "sd_model_checkpoint" { _ = try await reloadModelWeights() }
         }
-        return stored
     }
 
     /// `override_settings_restore_afterwards`: puts the stored values back, reloading the original model.
