@@ -84,6 +84,17 @@ import Testing
             #expect(decodedSize(ofBase64: images[0])?.width == 48)
             let parameters = try #require(try img2img.object()["parameters"] as? [String: Any])
             #expect(parameters["init_images"] is NSNull && parameters["denoising_strength"] as? Double == 0.5)
+            // `set_diffuser_pipe` switches the pipeline: image-to-image, or inpainting when a mask is given.
+            func infotext(_ result: HTTPResult) throws -> String {
+                let info = try #require(try result.object()["info"] as? String)
+                let parsed = try #require(try JSONSerialization.jsonObject(with: Data(info.utf8)) as? [String: Any])
+                return try #require((parsed["infotexts"] as? [String])?.first)
+            }
+            #expect(try infotext(img2img).contains("Pipeline: StableDiffusionXLImg2ImgPipeline, Operations: img2img,"))
+            let masked = try await client.post(
+                "/sdapi/v1/img2img",
+                #"{"init_images":["\#(samplePNGBase64())"],"mask":"\#(samplePNGBase64())","steps":2,"width":32,"height":32}"#)
+            #expect(try infotext(masked).contains("Pipeline: StableDiffusionXLInpaintPipeline, Operations: inpaint,"))
             let hires = try await client.post(
                 "/sdapi/v1/txt2img", #"{"enable_hr":true,"hr_scale":2,"steps":3,"width":32,"height":32}"#)
             let hiresImages = try #require(try hires.object()["images"] as? [String])

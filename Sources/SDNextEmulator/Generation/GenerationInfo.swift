@@ -88,7 +88,7 @@ enum GenerationInfo {
             ("App", "SD.Next"),
             ("Version", .string(commit)),
             ("Parser", context.parser == "native" ? .null : .string(context.parser)),
-            ("Pipeline", .string(context.model.pipelineClass)),
+            ("Pipeline", .string(plan.pipelineClass(of: context.model))),
             ("Operations", .string(plan.operations)),
             ("Model", .string(context.model.infotextName)),
             ("Model hash", .string(context.model.shortHash)),

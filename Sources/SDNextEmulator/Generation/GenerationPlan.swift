@@ -103,7 +103,17 @@ struct GenerationPlan: Sendable {
 
     /// `'; '.join(set(p.ops))` for the infotext's `Operations:`.
     var operations: String {
-        hiresSteps == nil ? kind.operation : "\(kind.operation); hires"
+        let operation = isInpainting ? "inpaint" : kind.operation
+        return hiresSteps == nil ? operation : "\(operation); hires"
+    }
+
+    /// img2img with a mask: `StableDiffusionProcessingImg2Img.init` switches the pipeline to inpainting.
+    var isInpainting: Bool { kind == .img2img && !(request.values["mask"] ?? .null).isNull }
+
+    /// The pipeline `set_diffuser_pipe` leaves loaded for this task, named as diffusers' auto-pipelines are.
+    func pipelineClass(of model: CheckpointInfo) -> String {
+        guard kind == .img2img, model.pipelineClass.hasSuffix("Pipeline") else { return model.pipelineClass }
+        return model.pipelineClass.dropLast("Pipeline".count) + (isInpainting ? "InpaintPipeline" : "Img2ImgPipeline")
     }
 
     /// `<type:arg:arg…>` tags (`re_extra_net = <(\w+):([^>]+)>`), each with its `:`-separated arguments.
