@@ -41,7 +41,7 @@ public final class ChildProcess {
     /// or if the program exits first.
     public func waitFor(_ text: String, inErrors: Bool = false, within seconds: Double = 60) async throws {
         let captured = { inErrors ? self.errors : self.output }
-        let seen = try await eventually(within: seconds) { captured().contains(text) || !process.isRunning }
+        let seen = await eventually(within: seconds) { captured().contains(text) || !process.isRunning }
         guard seen, captured().contains(text) else {
             throw TestFailure("no \"\(text)\" from the program\nstdout: \(output)\nstderr: \(errors)")
         }

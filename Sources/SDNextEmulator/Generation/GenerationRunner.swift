@@ -114,7 +114,8 @@ struct GenerationRunner: Sendable {
         outcome.processed = plan.controlImages.map { EdgeMap.edges(of: $0) }
         await state.end()
         let timestamp = await state.stage.jobTimestamp
-        outcome.info = GenerationInfo.json(plan: plan, context: context, jobTimestamp: timestamp, imageCount: outcome.images.count)
+        let info = GenerationInfo.json(plan: plan, context: context, jobTimestamp: timestamp, imageCount: outcome.images.count)
+        outcome.info = state.flavor == .a1111 ? GenerationInfo.a1111(info, plan: plan, context: context) : info
         outcome.infotexts = (0..<outcome.images.count).map {
             GenerationInfo.infotext(plan: plan, context: context, index: min($0, plan.allSeeds.count - 1))
         }
