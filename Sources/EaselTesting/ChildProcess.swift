@@ -30,7 +30,7 @@ public final class ChildProcess {
 
     /// Waits until the program exits and returns its status; ends it and fails after `seconds`.
     public func exitStatus(within seconds: Double = 60) async throws -> Int32 {
-        guard try await eventually(within: seconds, { !process.isRunning }) else {
+        guard await eventually(within: seconds, { !process.isRunning }) else {
             stop()
             throw TestFailure("process did not exit within \(seconds) s\nstdout: \(output)\nstderr: \(errors)")
         }
