@@ -18,7 +18,7 @@ struct EmulatorRouter {
         "/sdapi/v1/interrupt", "/sdapi/v1/skip", "/sdapi/v1/history", "/sdapi/v1/options", "/sdapi/v1/sd-models",
         "/sdapi/v1/samplers", "/sdapi/v1/memory", "/sdapi/v1/version", "/sdapi/v1/checkpoint", "/internal/progress",
         "/internal/pending-tasks", "/sdapi/v1/options-info", "/emulator/faults",
-    ]).union(ListingRoutes.paths).union(ModelRoutes.paths).union(ImageInfoRoutes.paths)
+    ]).union(ListingRoutes.paths).union(ModelRoutes.paths).union(ImageInfoRoutes.paths).union(LogRoutes.paths)
 
     func build() -> Router<Context> {
         let router = Router(context: Context.self)
@@ -38,6 +38,7 @@ struct EmulatorRouter {
         ListingRoutes(state: state, port: configuration.port, hasAuth: configuration.credentials != nil).register(on: api)
         ModelRoutes(state: state, queue: queue, runner: runner).register(on: api)
         ImageInfoRoutes(state: state, queue: queue, runner: runner).register(on: api)
+        LogRoutes(log: ServerLog()).register(on: api)
         return router
     }
 }

@@ -15,6 +15,18 @@ extension Request {
     }
 
     /// A required string query parameter: FastAPI answers 422 `missing` at `["query", name]`.
+    /// An integer query parameter with pydantic's parsing and its 422 on bad input.
+    func intQuery(_ name: String, default defaultValue: Int) throws -> Int {
+        guard let text = uri.queryParameters.get(name) else { return defaultValue }
+        switch FieldType.int.coerce(.string(text), field: name) {
+        case .success(let value): return value.intValue ?? defaultValue
+        case .failure(let issues):
+            throw APIError.validation(issues.all.map {
+                ValidationIssue(type: $0.type, loc: ["query", .string(name)], msg: $0.msg, input: .string(text))
+            })
+        }
+    }
+
     func requiredQuery(_ name: String) throws -> String {
         guard let text = uri.queryParameters.get(name) else {
             throw APIError.validation([
