@@ -22,7 +22,13 @@ public enum BackendFlavor: String, Sendable, Equatable, CaseIterable {
 
 extension SDNextClient {
     /// Asks the server what it is: A1111 answers `/sdapi/v1/version` with 404, SD.Next with its release date.
+    /// Paced like every call, as health checks ask it again and again.
     public func detectFlavor() async throws -> BackendFlavor {
+        try Self.flavor(of: try await send(.GET, "/sdapi/v1/version", timeout: configuration.requestTimeout))
+    }
+
+    /// `detectFlavor` without pacing, for the pacer's own look-up of the server's limit.
+    func detectFlavorUnpaced() async throws -> BackendFlavor {
         try Self.flavor(of: try await sendUnpaced(.GET, "/sdapi/v1/version", timeout: configuration.requestTimeout))
     }
 

@@ -26,6 +26,14 @@ public struct RequestBudget: Sendable, Equatable {
         self.period = period
     }
 
+    /// The same counts under another limit, for when the server's own limit becomes known.
+    func withLimit(_ limit: Int) -> RequestBudget {
+        var budget = RequestBudget(limit: limit, period: period)
+        budget.windows = windows
+        budget.inFlight = inFlight
+        return budget
+    }
+
     /// SD.Next's cost of one call of `route` (`request_cost`): generations 5, the UI's progress poll 0, else 1.
     public static func cost(of route: String) -> Int {
         switch route {

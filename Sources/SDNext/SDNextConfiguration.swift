@@ -37,6 +37,9 @@ public struct SDNextConfiguration: Sendable {
     /// How calls are paced under the server's rate limit (SD.Next answers 429 beyond 300 cost units per
     /// minute per IP and path). Default `.automatic`: the server's own limit.
     public var pacing: RequestPacing = .automatic
+    /// With `.automatic` pacing, how long after a failed look-up of the server's limit (its `/version` or
+    /// `/options` erring) the client paces to the flavor's default before it asks again. Default 60 seconds.
+    public var rateLimitLookupRetry: Duration = .seconds(60)
 
     public init(baseURL: String, credentials: SDNextCredentials? = nil) {
         self.baseURL = baseURL

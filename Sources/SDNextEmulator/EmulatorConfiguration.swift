@@ -74,8 +74,11 @@ public struct EmulatorConfiguration: Sendable {
     public var samplesFormat: SamplesFormat = .jpg
     /// Faults active from the start.
     public var faults = FaultSettings()
-    /// Requests per minute per (client IP, path); nil disables the limiter.
+    /// Cost units per `rateLimitPeriod` per (client IP, path): the initial `server_rate_limit`; nil disables the
+    /// limiter. Only the `sdnext` flavor has a limiter.
     public var rateLimitPerMinute: Int? = 300
+    /// The limiter's window: a minute, as SD.Next's; tests shorten it so a full window passes quickly.
+    public var rateLimitPeriod: Duration = .seconds(60)
     /// The server impersonated: today's SD.Next, SD.Next 2025-08 or A1111.
     public var flavor: Flavor = .sdnext
     /// Checkpoint names this emulator has (the first is loaded at start); nil keeps the built-in catalogue.

@@ -23,7 +23,7 @@ struct EmulatorRouter {
     func build() -> Router<Context> {
         let router = Router(context: Context.self)
         // Outermost, as SD.Next's 429 replaces the whole response (X-Process-Time included).
-        router.add(middleware: RateLimitMiddleware(limiter: RateLimiterStore(), state: state, controls: controls))
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiterStore(period: configuration.rateLimitPeriod), state: state, controls: controls))
         router.add(middleware: ProcessTimeMiddleware())
         router.add(middleware: FaultMiddleware(controls: controls, exitSignal: exitSignal))
         router.add(middleware: ErrorRenderingMiddleware(knownPaths: Self.knownPaths, flavor: configuration.flavor))

@@ -49,11 +49,14 @@ public enum Flavor: String, Sendable, CaseIterable, Codable {
     var tracksTasks: Bool { self == .a1111 }
 
     /// The job name the request's one `begin()` sets, from the emulator's outer stage (`API-TXT`, ...).
+    /// A1111 names only its two generation routes' jobs (`scripts_txt2img`, `scripts_img2img`); other work
+    /// such as a model load keeps the emulator's title rather than posing as a txt2img job.
     func requestJob(outerStage: String) -> String {
-        switch self {
-        case .sdnext: outerStage
-        case .sdnextLegacy: outerStage == "API-TXT" ? "API TXT" : outerStage
-        case .a1111: outerStage == "API-IMG" ? "scripts_img2img" : "scripts_txt2img"
+        switch (self, outerStage) {
+        case (.sdnextLegacy, "API-TXT"): "API TXT"
+        case (.a1111, "API-TXT"): "scripts_txt2img"
+        case (.a1111, "API-IMG"): "scripts_img2img"
+        default: outerStage
         }
     }
 

@@ -143,6 +143,38 @@ import Testing
         }
     }
 
+    /// Legacy SD.Next and A1111 have no limiter: `server_rate_limit` is not one of their options, so setting it
+    /// answers false, creates nothing and never brings a 429.
+    @Test(arguments: [Flavor.sdnextLegacy, .a1111])
+    func serversWithoutALimiterIgnoreServerRateLimit(_ flavor: Flavor) async throws {
+        var configuration = EmulatorConfiguration.testing(rateLimitPerMinute: 300)
+        configuration.flavor = flavor
+        try await withEmulator(configuration) { emulator in
+            let client = EmulatorClient(emulator)
+            let answer = try await client.post("/sdapi/v1/options", #"{"server_rate_limit":2}"#)
+            #expect(answer.text == #"{"updated":[{"server_rate_limit":false}]}"#)
+            let options = try await client.get("/sdapi/v1/options").object()
+            #expect(options["server_rate_limit"] == nil)
+            let statuses = try await (0..<4).asyncMap { _ in try await client.get("/sdapi/v1/memory").status }
+            #expect(statuses == [200, 200, 200, 200])
+        }
+    }
+
+    /// A1111 names only its generation routes' jobs; a model load or a `Process` run outside them keeps its title
+    /// instead of showing as another `scripts_txt2img` job.
+    @Test func a1111NamesOnlyGenerationJobs() {
+        var state = StageState(flavor: .a1111)
+        func jobOf(_ title: String) -> String {
+            _ = state.begin(title, id: "x", timestamp: "t", now: 1, api: title.hasPrefix("API-"))
+            defer { _ = state.end(now: 2) }
+            return state.job
+        }
+        #expect(jobOf("API-TXT") == "scripts_txt2img")
+        #expect(jobOf("API-IMG") == "scripts_img2img")
+        #expect(jobOf("Load model") == "Load model")
+        #expect(jobOf("Process") == "Process")
+    }
+
     @Test func rateLimiterFloorsTheWeightedCountAndFollowsTheOption() async throws {
         func hits(_ limiter: inout RateLimiter, _ count: Int, at now: Double) -> [Bool] {
             (0..<count).map { _ in limiter.hit(client: "c", path: "/p", now: now) }

@@ -32,21 +32,78 @@ import Testing
         #expect(RequestBudget(limit: 3).delay(for: "/sdapi/v1/txt2img", now: 0) == 0)
     }
 
-    /// 320 progress polls (the default limit is 300 per minute) and generations beside them: never a 429.
-    @Test(.timeLimit(.minutes(3)))
-    func aDefaultEmulatorNeverAnswers429() async throws {
-        var configuration = EmulatorConfiguration.testing()
-        configuration.rateLimitPerMinute = 300
-        try await withEmulatorClient(configuration) { client, _ in
+    /// A burst that the emulator's limiter (20 per 1-second window) refuses without pacing goes through whole
+    /// with pacing to the same window, generations beside it.
+    @Test(.timeLimit(.minutes(1)))
+    func pacedCallsNeverMeetA429ThatAnUnpacedBurstMeets() async throws {
+        var configuration = EmulatorConfiguration.testing(rateLimitPerMinute: 20)
+        configuration.rateLimitPeriod = .seconds(1)
+        try await withEmulatorClient(configuration, configure: { $0.pacing = .perWindow(20, .seconds(1)) }) { client, emulator in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for _ in 0..<3 { _ = try await client.txt2img(smallTxt2Img(steps: 2)) }
+                    for _ in 0..<6 { _ = try await client.txt2img(smallTxt2Img(steps: 2)) }
                 }
                 group.addTask {
-                    for _ in 0..<320 { _ = try await client.progress() }
+                    for _ in 0..<50 { _ = try await client.progress() }
                 }
                 try await group.waitForAll()
             }
+            var unpaced = SDNextConfiguration(baseURL: emulator.baseURL)
+            unpaced.pacing = .disabled
+            let burst = SDNextClient(configuration: unpaced)
+            let error = await #expect(throws: SDNextError.self) {
+                for _ in 0..<50 { _ = try await burst.progress() }
+            }
+            #expect(error?.code == .rateLimited)
+        }
+    }
+
+    /// `.automatic` paces to the `server_rate_limit` the options name (here not the default 300), and A1111 to none.
+    @Test func automaticPacingReadsTheServersLimit() async throws {
+        try await withEmulatorClient(.testing(rateLimitPerMinute: 123)) { client, _ in
+            _ = try await client.progress()
+            #expect(await client.pacer.limit == 123)
+        }
+        var a1111 = EmulatorConfiguration.testing(rateLimitPerMinute: 123)
+        a1111.flavor = .a1111
+        try await withEmulatorClient(a1111) { client, _ in
+            _ = try await client.progress()
+            #expect(await client.pacer.limit == nil)
+        }
+    }
+
+    /// A look-up of the limit that fails (401 here) is not repeated before every call until the back-off ends.
+    /// The emulator's limiter (3 per hour on `/version`) counts the look-ups: repeated ones would make the
+    /// second call a 429; with the back-off it is another 401, and only the fourth `/version` hit is refused.
+    @Test(arguments: [true, false])
+    func aFailedLookupIsRetriedOnlyAfterTheBackOff(backOff: Bool) async throws {
+        var configuration = EmulatorConfiguration.testing(
+            credentials: EmulatorCredentials(username: "fox", password: "secret"), rateLimitPerMinute: 3)
+        configuration.rateLimitPeriod = .seconds(3600)
+        try await withEmulatorClient(configuration, configure: { $0.rateLimitLookupRetry = backOff ? .seconds(60) : .zero }) {
+            client, _ in
+            var codes: [Int?] = []
+            for _ in 0..<2 {
+                let error = await #expect(throws: SDNextError.self) { try await client.detectFlavor() }
+                codes.append(error?.code == .rateLimited ? 429 : error?.status)
+            }
+            #expect(codes == (backOff ? [401, 401] : [401, 429]))
+        }
+    }
+
+    /// A caller cancelled while the limit's look-up hangs (every answer delayed 5 s) returns at once.
+    @Test(.timeLimit(.minutes(1)))
+    func aCancelledCallerDoesNotWaitForTheLookup() async throws {
+        var faults = FaultSettings()
+        faults.responseDelayMs = 5000
+        try await withEmulatorClient(.testing(faults: faults)) { client, _ in
+            let call = Task { try await client.progress() }
+            let clock = ContinuousClock()
+            let started = clock.now
+            call.cancel()
+            let result = await call.result
+            #expect(clock.now - started < .seconds(2))
+            #expect(throws: CancellationError.self) { try result.get() }
         }
     }
 

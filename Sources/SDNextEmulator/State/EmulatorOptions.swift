@@ -4,6 +4,8 @@
 /// this keeps a sparse, ordered dictionary seeded with what a fresh install has saved.
 struct EmulatorOptions: Sendable {
     private(set) var values: JSONObject
+    /// The option keys this server has: `knownKeys`, less `server_rate_limit` on servers without a limiter.
+    private let keys: Set<String>
 
     /// Option keys a POST may set (true in `updated`); anything else answers false.
     static let knownKeys: Set<String> = [
@@ -14,7 +16,9 @@ struct EmulatorOptions: Sendable {
         "lora_add_hashes_to_infotext", "prompt_attention",
     ]
 
+    /// `rateLimit` nil: a server without SD.Next's limiter (legacy SD.Next, A1111), which has no such option.
     init(checkpoint: CheckpointInfo?, samplesFormat: SamplesFormat, rateLimit: Int?) {
+        keys = rateLimit == nil ? Self.knownKeys.subtracting(["server_rate_limit"]) : Self.knownKeys
         values = [
             "sd_model_checkpoint": .string(checkpoint?.title ?? "None"),
             "sd_vae": "Automatic",
@@ -25,23 +29,22 @@ struct EmulatorOptions: Sendable {
             "return_grid": true,
             "diffusers_offload_mode": "balanced",
         ]
-        // Servers without SD.Next's limiter (legacy SD.Next, A1111) have no such option.
         if let rateLimit { values["server_rate_limit"] = .int(rateLimit) }
     }
 
-    /// `server_rate_limit`: cost units per minute per (client, path); 0 or absent disables the limiter.
+    /// `server_rate_limit`: cost units per window (a minute) per (client, path); 0 or absent disables the limiter.
     var rateLimit: Int { values["server_rate_limit"]?.intValue ?? 0 }
 
     /// Sets a known option; false for unknown keys and for the value it already has (SD.Next's `opts.set` result).
     mutating func set(_ key: String, to value: JSONValue) -> Bool {
-        guard Self.knownKeys.contains(key), values[key] != value else { return false }
+        guard keys.contains(key), values[key] != value else { return false }
         values[key] = value
         return true
     }
 
     /// `setattr(opts, key, value)`: known keys take the value as given; others are not options and change nothing.
     mutating func assign(_ key: String, to value: JSONValue) {
-        if Self.knownKeys.contains(key) { values[key] = value }
+        if keys.contains(key) { values[key] = value }
     }
 
     /// `lora_add_hashes_to_infotext` (default off): the infotext lists LoRA hashes as well as names.
