@@ -104,6 +104,20 @@ import Testing
             #expect(begun.starts(with: ["api-img", "process", "vae encode", "base"]))
             let hiresStages = begun.drop { $0 != "api-txt" }.filter { ["hires", "inference"].contains($0) }
             #expect(hiresStages == ["inference", "hires", "inference"])
+            // Each end record names its own stage (`State.end(jobid)` restores id and job) and how long it took.
+            let begins = Dictionary(
+                history.filter { $0["op"] as? String == "begin" }.map { ($0["id"] as? String ?? "", $0) },
+                uniquingKeysWith: { first, _ in first })
+            let ends = history.filter { $0["op"] as? String == "end" }
+            #expect(ends.count == begins.count)
+            for end in ends {
+                let begin = try #require(begins[end["id"] as? String ?? ""], "an end record with no begin: \(end)")
+                #expect(end["job"] as? String == begin["job"] as? String)
+                let duration = try #require(end["duration"] as? Double)
+                let elapsed = (end["timestamp"] as? Double ?? 0) - (begin["timestamp"] as? Double ?? 0)
+                #expect(abs(duration - elapsed) < 0.002)
+            }
+            #expect(history.filter { $0["op"] as? String == "begin" }.allSatisfy { $0["duration"] is NSNull })
         }
     }
 

@@ -8,6 +8,8 @@ actor EmulatorState {
     private var tasks = TaskRegistry()
     private var preview = LivePreview()
     private var history: [HistoryEntry] = []
+    /// The `begin` records of the stages still open, innermost last: each `end(jobid)` finds its own.
+    private var openStages: [HistoryEntry] = []
     private(set) var options: EmulatorOptions
     /// nil after `unload-checkpoint`, until a reload or a model switch.
     private(set) var loadedModel: CheckpointInfo?
@@ -47,14 +49,18 @@ actor EmulatorState {
             return
         }
         preview.reset()
-        record(op: "begin", of: stage, timestamp: time)
+        let entry = HistoryEntry(id: stage.id.text, job: stage.job.lowercased(), op: "begin", timestamp: time, duration: nil)
+        openStages.append(entry)
+        record(entry)
     }
 
+    /// As `State.end(jobid)`: the end record carries its stage's id and job, restored from the begin record, and
+    /// the stage's duration in seconds, rounded to milliseconds.
     func end() {
         let time = now
-        let ending = stage
-        guard stage.end(now: time) else { return }
-        record(op: "end", of: ending, timestamp: time)
+        guard stage.end(now: time), let begun = openStages.popLast() else { return }
+        let duration = begun.timestamp.map { ((time - $0) * 1000).rounded() / 1000 }
+        record(HistoryEntry(id: begun.id, job: begun.job, op: "end", timestamp: time, duration: duration))
     }
 
     /// Tells the state what the next generation runs (A1111 sets its job count from it).
@@ -93,8 +99,8 @@ actor EmulatorState {
     func skip() { stage.skip() }
     func consumeSkip() { stage.consumeSkip() }
 
-    private func record(op: String, of stage: StageState, timestamp: Double) {
-        history.append(HistoryEntry(id: stage.id.text, job: stage.job.lowercased(), op: op, timestamp: timestamp, duration: nil))
+    private func record(_ entry: HistoryEntry) {
+        history.append(entry)
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
     }
 
