@@ -61,8 +61,8 @@ private enum Webuiapi {
     static let isInstalled = ExternalTools.pythonCan("import webuiapi")
 }
 
-/// The script's output: `ok <name>[ (note)]`, `FAIL <name>: <reason>`, `skip <name>: <why>`, then a summary.
-private struct CheckReport {
+/// A compat script's output: `ok <name>[ (note)]`, `FAIL <name>: <reason>`, `skip <name>: <why>`, then a summary.
+struct CheckReport {
     var passed: Set<String> = []
     var failed: [String: String] = [:]
     var unrecognised: [String] = []
