@@ -41,6 +41,12 @@ static void easel_png_read(png_structp png, png_bytep bytes, png_size_t length) 
 
 static void easel_png_silent(png_structp png, png_const_charp message) { (void)png; (void)message; }
 
+/* libpng prints an error when its handler returns; this one jumps to the caller's setjmp quietly. */
+static void easel_png_fail(png_structp png, png_const_charp message) {
+    (void)message;
+    png_longjmp(png, 1);
+}
+
 int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char *key, const char *text,
                           size_t text_size, int latin1, uint8_t **out, size_t *out_size) {
     if (!rgb || width <= 0 || height <= 0 || !out || !out_size) return -1;
@@ -49,7 +55,7 @@ int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char 
        pointer itself is set once, before setjmp. */
     struct easel_png_buffer *const buffer = calloc(1, sizeof *buffer);
     if (!buffer) return -2;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, easel_png_silent);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, easel_png_fail, easel_png_silent);
     if (!png) { free(buffer); return -2; }
     png_infop info = png_create_info_struct(png);
     /* volatile: both are set after setjmp and freed on the longjmp path */
@@ -102,7 +108,7 @@ int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char 
 int easel_png_read_texts(const uint8_t *data, size_t size, easel_png_text **texts, size_t *count) {
     if (!data || size < 8 || !texts || !count) return -1;
     if (png_sig_cmp(data, 0, 8) != 0) return -2;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, easel_png_silent);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, easel_png_fail, easel_png_silent);
     if (!png) return -3;
     png_infop info = png_create_info_struct(png);
     /* volatile: both are set after setjmp and used on the longjmp path */

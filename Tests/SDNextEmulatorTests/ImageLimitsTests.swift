@@ -49,7 +49,8 @@ import Testing
             #expect(error["error"] as? String == "ValueError" && error["errors"] as? String == "EXIF data is too long")
         }
         try await withEmulator(.testing(samplesFormat: .png)) { emulator in
-            #expect(try await EmulatorClient(emulator).post("/sdapi/v1/txt2img", body).status == 200)
+            let saved = try await EmulatorClient(emulator).post("/sdapi/v1/txt2img", body)
+            #expect(saved.status == 200)
         }
     }
 

@@ -108,7 +108,7 @@ import Testing
         }
     }
 
-    @Test func extraSingleImageResizesThenFailsAsSDNextDoes() async throws {
+    @Test func extraSingleImageProcessesThenFailsAsSDNextDoes() async throws {
         try await withEmulator { emulator in
             let client = EmulatorClient(emulator)
             for path in ["/sdapi/v1/extra-single-image", "/sdapi/v1/process"] {
