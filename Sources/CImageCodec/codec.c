@@ -22,6 +22,9 @@ static void easel_jpeg_error_exit(j_common_ptr info) {
 
 static void easel_jpeg_silent(j_common_ptr info) { (void)info; }
 
+/* A marker's length field counts itself: 65535 - 2 bytes of payload (Pillow's MAX_BYTES_IN_MARKER). */
+enum { EASEL_JPEG_MARKER_MAX = 65533 };
+
 int easel_jpeg_encode(const uint8_t *rgb, int width, int height, int quality,
                       uint8_t **out, size_t *out_size) {
     return easel_jpeg_encode_exif(rgb, width, height, quality, NULL, 0, out, out_size);
@@ -30,6 +33,7 @@ int easel_jpeg_encode(const uint8_t *rgb, int width, int height, int quality,
 int easel_jpeg_encode_exif(const uint8_t *rgb, int width, int height, int quality,
                            const uint8_t *exif, size_t exif_size, uint8_t **out, size_t *out_size) {
     if (!rgb || width <= 0 || height <= 0 || !out || !out_size) return -1;
+    if (exif && exif_size > EASEL_JPEG_MARKER_MAX) return -3;
     struct jpeg_compress_struct info;
     struct easel_jpeg_error error;
     unsigned char *buffer = NULL;
@@ -51,7 +55,7 @@ int easel_jpeg_encode_exif(const uint8_t *rgb, int width, int height, int qualit
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, quality, TRUE);
     jpeg_start_compress(&info, TRUE);
-    if (exif && exif_size > 0 && exif_size <= 65533) {
+    if (exif && exif_size > 0) {
         jpeg_write_marker(&info, JPEG_APP0 + 1, exif, (unsigned int)exif_size);
     }
     size_t stride = (size_t)width * 3;

@@ -79,6 +79,10 @@ int easel_exif_ascii_entries(const uint16_t *tags, const char *const *values, si
 int easel_exif_read_entries(const uint8_t *exif, size_t size, easel_exif_entry **entries, size_t *count,
                             int *big_endian) {
     if (!exif || size == 0 || !entries || !count) return -1;
+    /* exif_data_load_data reports nothing back, so the block's framing is checked here: the "Exif\0\0"
+       header, then a TIFF header in either byte order. */
+    if (size < 14 || memcmp(exif, "Exif\0\0", 6) != 0
+        || (memcmp(exif + 6, "II*\0", 4) != 0 && memcmp(exif + 6, "MM\0*", 4) != 0)) return -2;
     ExifData *data = exif_data_new();
     if (!data) return -1;
     exif_data_unset_option(data, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
@@ -103,7 +107,12 @@ int easel_exif_read_entries(const uint8_t *exif, size_t size, easel_exif_entry *
             item->components = entry->components;
             item->size = entry->size;
             item->data = malloc(entry->size > 0 ? entry->size : 1);
-            if (item->data && entry->size > 0) memcpy(item->data, entry->data, entry->size);
+            if (!item->data) {
+                easel_exif_entries_free(list, index);
+                exif_data_unref(data);
+                return -1;
+            }
+            if (entry->size > 0) memcpy(item->data, entry->data, entry->size);
         }
     }
     if (big_endian) *big_endian = exif_data_get_byte_order(data) == EXIF_BYTE_ORDER_MOTOROLA;

@@ -41,24 +41,35 @@ static void easel_png_read(png_structp png, png_bytep bytes, png_size_t length) 
 
 static void easel_png_silent(png_structp png, png_const_charp message) { (void)png; (void)message; }
 
+/* libpng prints an error when its handler returns; this one jumps to the caller's setjmp quietly. */
+static void easel_png_fail(png_structp png, png_const_charp message) {
+    (void)message;
+    png_longjmp(png, 1);
+}
+
 int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char *key, const char *text,
                           size_t text_size, int latin1, uint8_t **out, size_t *out_size) {
     if (!rgb || width <= 0 || height <= 0 || !out || !out_size) return -1;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, easel_png_silent);
-    if (!png) return -2;
+    /* The output buffer lives on the heap: easel_png_write changes it after setjmp, and a non-volatile
+       automatic object changed between setjmp and longjmp is indeterminate on the longjmp path. The
+       pointer itself is set once, before setjmp. */
+    struct easel_png_buffer *const buffer = calloc(1, sizeof *buffer);
+    if (!buffer) return -2;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, easel_png_fail, easel_png_silent);
+    if (!png) { free(buffer); return -2; }
     png_infop info = png_create_info_struct(png);
-    struct easel_png_buffer buffer = {0};
     /* volatile: both are set after setjmp and freed on the longjmp path */
     png_bytep *volatile rows = NULL;
     char *volatile terminated = NULL;
     if (!info || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, info ? &info : NULL);
-        free(buffer.data);
+        free(buffer->data);
+        free(buffer);
         free(rows);
         free(terminated);
         return -3;
     }
-    png_set_write_fn(png, &buffer, easel_png_write, easel_png_flush);
+    png_set_write_fn(png, buffer, easel_png_write, easel_png_flush);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_text chunk;
@@ -88,15 +99,16 @@ int easel_png_encode_text(const uint8_t *rgb, int width, int height, const char 
     png_destroy_write_struct(&png, &info);
     free(rows);
     free(terminated);
-    *out = buffer.data;
-    *out_size = buffer.size;
+    *out = buffer->data;
+    *out_size = buffer->size;
+    free(buffer);
     return 0;
 }
 
 int easel_png_read_texts(const uint8_t *data, size_t size, easel_png_text **texts, size_t *count) {
     if (!data || size < 8 || !texts || !count) return -1;
     if (png_sig_cmp(data, 0, 8) != 0) return -2;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, easel_png_silent);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, easel_png_fail, easel_png_silent);
     if (!png) return -3;
     png_infop info = png_create_info_struct(png);
     /* volatile: both are set after setjmp and used on the longjmp path */
@@ -109,7 +121,9 @@ int easel_png_read_texts(const uint8_t *data, size_t size, easel_png_text **text
     }
     struct easel_png_buffer buffer = {.data = (uint8_t *)data, .size = size};
     png_set_read_fn(png, &buffer, easel_png_read);
-    png_read_png(png, info, PNG_TRANSFORM_IDENTITY, NULL);
+    /* Reads the chunks up to the first IDAT and no pixels, as PIL's Image.open does: a small PNG whose
+       header declares a huge size costs nothing, and text after the image data stays unread. */
+    png_read_info(png, info);
     png_textp chunks = NULL;
     int found = png_get_text(png, info, &chunks, NULL);
     list = calloc(found > 0 ? (size_t)found : 1, sizeof *list);

@@ -1,7 +1,7 @@
 import CImageCodec
 import EaselTesting
 import Foundation
-import SDNextEmulator
+@testable import SDNextEmulator
 import Testing
 
 /// The infotext in image metadata (JPEG EXIF through libexif, PNG text through libpng), `png-info`, and
@@ -108,7 +108,7 @@ import Testing
         }
     }
 
-    @Test func extraSingleImageResizesThenFailsAsSDNextDoes() async throws {
+    @Test func extraSingleImageProcessesThenFailsAsSDNextDoes() async throws {
         try await withEmulator { emulator in
             let client = EmulatorClient(emulator)
             for path in ["/sdapi/v1/extra-single-image", "/sdapi/v1/process"] {
@@ -147,7 +147,8 @@ import Testing
 
     /// Decodes, then encodes again with the metadata it carried (EXIF block or PNG text chunks).
     static func reencodeKeepingMetadata(_ bytes: [UInt8]) -> [UInt8]? {
-        guard let (width, height, pixels) = decode(bytes) else { return nil }
+        guard let image = ImageCodec.decode(bytes) else { return nil }
+        let width = Int32(image.width), height = Int32(image.height)
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
         let status: Int32
@@ -156,7 +157,7 @@ import Testing
             var exifSize = 0
             guard bytes.withUnsafeBufferPointer({ easel_jpeg_read_exif($0.baseAddress, $0.count, &exif, &exifSize) }) == 0 else { return nil }
             defer { easel_codec_free(exif) }
-            status = pixels.withUnsafeBufferPointer {
+            status = image.pixels.withUnsafeBufferPointer {
                 easel_jpeg_encode_exif($0.baseAddress, width, height, 80, exif, exifSize, &output, &size)
             }
         } else {
@@ -166,7 +167,7 @@ import Testing
                 let texts, count == 1
             else { return nil }
             defer { easel_png_texts_free(texts, count) }
-            status = pixels.withUnsafeBufferPointer {
+            status = image.pixels.withUnsafeBufferPointer {
                 easel_png_encode_text($0.baseAddress, width, height, texts[0].key, texts[0].text, texts[0].size, texts[0].utf8 == 0 ? 1 : 0, &output, &size)
             }
         }
@@ -176,40 +177,21 @@ import Testing
     }
 
     /// Decodes a JPEG and encodes it again with ASCII EXIF tags of its own (or none).
-    static func reencode(_ bytes: [UInt8], exifTags: [(UInt16, String)]?) -> [UInt8]? {
-        guard let (width, height, pixels) = decode(bytes) else { return nil }
-        var exif: UnsafeMutablePointer<UInt8>?
-        var exifSize = 0
-        if let exifTags {
-            let tags = exifTags.map(\.0)
-            let values = exifTags.map { strdup($0.1) }
-            defer { values.forEach { free($0) } }
-            let status = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { pointers in
-                tags.withUnsafeBufferPointer { easel_exif_ascii_entries($0.baseAddress, pointers.baseAddress, tags.count, &exif, &exifSize) }
-            }
-            guard status == 0 else { return nil }
-        }
-        defer { easel_codec_free(exif) }
+    static func reencode(_ bytes: [UInt8], exifTags: [(tag: UInt16, value: String)]?) -> [UInt8]? {
+        guard let image = ImageCodec.decode(bytes) else { return nil }
+        let exif = exifTags.map(ImageMetadata.exifASCII)
+        if exif?.isEmpty == true { return nil }
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
-        let status = pixels.withUnsafeBufferPointer {
-            easel_jpeg_encode_exif($0.baseAddress, width, height, 85, exif, exifSize, &output, &size)
+        let status = image.pixels.withUnsafeBufferPointer { pixels in
+            (exif ?? []).withUnsafeBufferPointer {
+                easel_jpeg_encode_exif(
+                    pixels.baseAddress, Int32(image.width), Int32(image.height), 85, exif == nil ? nil : $0.baseAddress, $0.count,
+                    &output, &size)
+            }
         }
         guard status == 0, let output else { return nil }
         defer { easel_codec_free(output) }
         return Array(UnsafeBufferPointer(start: output, count: size))
-    }
-
-    static func decode(_ bytes: [UInt8]) -> (Int32, Int32, [UInt8])? {
-        var width: Int32 = 0, height: Int32 = 0
-        var pixels: UnsafeMutablePointer<UInt8>?
-        let status = bytes.withUnsafeBufferPointer { data in
-            bytes.starts(with: [0xFF, 0xD8])
-                ? easel_jpeg_decode(data.baseAddress, data.count, &width, &height, &pixels)
-                : easel_png_decode(data.baseAddress, data.count, &width, &height, &pixels)
-        }
-        guard status == 0, let pixels else { return nil }
-        defer { easel_codec_free(pixels) }
-        return (width, height, Array(UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height) * 3)))
     }
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 /// JPEG with an APP1 EXIF segment: `exif` is the segment payload (starting "Exif\0\0"), or NULL for none.
+/// Returns -3, writing nothing, when `exif_size` exceeds the 65533 bytes a marker holds: Pillow raises
+/// "EXIF data is too long" there, and SD.Next's save fails with it.
 int easel_jpeg_encode_exif(const uint8_t *rgb, int width, int height, int quality,
                            const uint8_t *exif, size_t exif_size, uint8_t **out, size_t *out_size);
 
@@ -33,7 +35,9 @@ typedef struct {
 } easel_exif_entry;
 
 /// Every entry libexif finds in `exif` (a payload starting "Exif\0\0"), in IFD order. Free with
-/// easel_exif_entries_free. Returns 0, or negative when libexif cannot read the data.
+/// easel_exif_entries_free. Returns 0; -1 for bad arguments or out of memory; -2 when the data is no EXIF
+/// block ("Exif\0\0" and a TIFF header). Entries libexif cannot parse inside a well-framed block are
+/// skipped, not reported.
 int easel_exif_read_entries(const uint8_t *exif, size_t size, easel_exif_entry **entries, size_t *count,
                             int *big_endian);
 void easel_exif_entries_free(easel_exif_entry *entries, size_t count);
@@ -51,7 +55,9 @@ typedef struct {
     int utf8;
 } easel_png_text;
 
-/// Every text chunk of a PNG (before and after the image data). Free with easel_png_texts_free.
+/// The text chunks before a PNG's image data, read without decoding pixels: what PIL's `Image.open`
+/// puts in `image.info` (chunks after IDAT arrive only with `load()`, which png-info never calls).
+/// Returns 0, or negative when the signature or a chunk before IDAT is broken. Free with easel_png_texts_free.
 int easel_png_read_texts(const uint8_t *data, size_t size, easel_png_text **texts, size_t *count);
 void easel_png_texts_free(easel_png_text *texts, size_t count);
 

@@ -16,7 +16,12 @@ extension GenerationRunner {
             return nil
         }
         await state.unloadModel()
-        try await pause(timings.modelLoad)
+        do {
+            try await pause(timings.modelLoad)
+        } catch {
+            await state.end()
+            throw error
+        }
         await state.setLoadedModel(selected)
         await state.end()
         return selected

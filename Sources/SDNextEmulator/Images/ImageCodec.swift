@@ -6,11 +6,17 @@ enum ImageCodec {
     /// SD.Next's default `jpeg_quality`.
     static let defaultJPEGQuality: Int32 = 90
 
+    /// Encodes `image` without metadata, as previews are.
+    static func encode(_ image: RGBImage, as format: SamplesFormat, quality: Int32 = defaultJPEGQuality) -> [UInt8] {
+        (try? encode(image, as: format, quality: quality, parameters: nil)) ?? []
+    }
+
     /// Encodes `image`; with `parameters` (the infotext) the metadata SD.Next's `save_image` writes: a
     /// JPEG's EXIF UserComment (piexif's `UNICODE` + UTF-16BE form) or a PNG's `parameters` text chunk.
+    /// An EXIF block too long for a JPEG marker fails as Pillow's save does; other failures give no bytes.
     static func encode(
-        _ image: RGBImage, as format: SamplesFormat, quality: Int32 = defaultJPEGQuality, parameters: String? = nil
-    ) -> [UInt8] {
+        _ image: RGBImage, as format: SamplesFormat, quality: Int32 = defaultJPEGQuality, parameters: String?
+    ) throws(APIError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
         let status: Int32 = image.pixels.withUnsafeBufferPointer { pixels in
@@ -36,6 +42,7 @@ enum ImageCodec {
                 }
             }
         }
+        if status == -3 && format == .jpg { throw APIError.exifTooLong }
         guard status == 0, let output else { return [] }
         defer { easel_codec_free(output) }
         return Array(UnsafeBufferPointer(start: output, count: size))
@@ -76,4 +83,12 @@ enum ImageCodec {
     }
 
     static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+}
+
+extension APIError {
+    /// Pillow's JPEG save with EXIF over 65533 bytes raises `ValueError("EXIF data is too long")`; SD.Next's
+    /// `encode_pil_to_base64` lets it through to `handle_exception`, which answers 500.
+    static let exifTooLong = APIError(
+        status: .internalServerError,
+        body: .object(["error": "ValueError", "code": 500, "detail": "", "body": "", "errors": "EXIF data is too long"]))
 }

@@ -41,16 +41,18 @@ enum ImageMetadata {
     }
 
     /// `read_info_from_image`: the infotext (`""` when none) and the other metadata items, `parameters`
-    /// included, for a JPEG or PNG; nil when the bytes are no image the emulator decodes.
+    /// included, for a JPEG or PNG; nil when the bytes are no image the emulator reads. Like PIL's lazy
+    /// `Image.open`, which is all png-info does, only the headers are read, never the pixels.
     static func read(_ bytes: [UInt8]) -> (info: String, items: JSONObject)? {
-        guard ImageCodec.decode(bytes) != nil else { return nil }
         var items = JSONObject()
         var info = ""
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            for (key, value) in pngTexts(bytes) { items[key] = .string(value) }
+            guard let texts = pngTexts(bytes) else { return nil }
+            for (key, value) in texts { items[key] = .string(value) }
             info = pop("parameters", from: &items) ?? pop("UserComment", from: &items) ?? ""
-        } else if let exif = jpegEXIF(bytes) {
-            for entry in EXIFEntry.entries(of: exif) {
+        } else if bytes.starts(with: [0xFF, 0xD8]) {
+            guard let exif = jpegEXIF(bytes) else { return nil }
+            for entry in exif.map(EXIFEntry.entries(of:)) ?? [] {
                 guard let value = entry.value else { continue }
                 if entry.name == "UserComment" {
                     info = value.stringValue ?? ""
@@ -59,6 +61,8 @@ enum ImageMetadata {
                     items[entry.name] = value
                 }
             }
+        } else {
+            return nil
         }
         if !info.isEmpty, items["parameters"] == nil { items["parameters"] = .string(info) }
         return (info, items)
@@ -71,12 +75,13 @@ enum ImageMetadata {
         return value.isEmpty ? nil : value
     }
 
-    private static func pngTexts(_ bytes: [UInt8]) -> [(String, String)] {
+    /// The text chunks before the image data; nil for a broken PNG.
+    private static func pngTexts(_ bytes: [UInt8]) -> [(String, String)]? {
         var texts: UnsafeMutablePointer<easel_png_text>?
         var count = 0
         guard bytes.withUnsafeBufferPointer({ easel_png_read_texts($0.baseAddress, $0.count, &texts, &count) }) == 0,
             let texts
-        else { return [] }
+        else { return nil }
         defer { easel_png_texts_free(texts, count) }
         return UnsafeBufferPointer(start: texts, count: count).map { chunk in
             let raw = UnsafeRawBufferPointer(start: chunk.text, count: chunk.size)
@@ -86,12 +91,13 @@ enum ImageMetadata {
         }
     }
 
-    private static func jpegEXIF(_ bytes: [UInt8]) -> [UInt8]? {
+    /// The EXIF payload (`.some(nil)` when the JPEG has none); nil for a broken JPEG header.
+    private static func jpegEXIF(_ bytes: [UInt8]) -> [UInt8]?? {
         var exif: UnsafeMutablePointer<UInt8>?
         var size = 0
-        guard bytes.withUnsafeBufferPointer({ easel_jpeg_read_exif($0.baseAddress, $0.count, &exif, &size) }) == 0,
-            let exif
-        else { return nil }
+        let status = bytes.withUnsafeBufferPointer { easel_jpeg_read_exif($0.baseAddress, $0.count, &exif, &size) }
+        guard status >= 0 else { return nil }
+        guard status == 0, let exif else { return .some(nil) }
         defer { easel_codec_free(exif) }
         return Array(UnsafeBufferPointer(start: exif, count: size))
     }

@@ -40,31 +40,6 @@ struct RGBImage: Sendable, Equatable {
         }
     }
 
-    /// Bilinear resize, for postprocessing where the result is meant to look like the source.
-    func resizedSmoothly(width newWidth: Int, height newHeight: Int) -> RGBImage {
-        if newWidth == width && newHeight == height { return self }
-        return pixels.withUnsafeBufferPointer { source in
-            RGBImage.make(width: newWidth, height: newHeight) { target in
-                for y in 0..<newHeight {
-                    let sourceY = max(0, (Double(y) + 0.5) * Double(height) / Double(newHeight) - 0.5)
-                    let y0 = min(Int(sourceY), height - 1), y1 = min(y0 + 1, height - 1)
-                    let fy = sourceY - Double(y0)
-                    for x in 0..<newWidth {
-                        let sourceX = max(0, (Double(x) + 0.5) * Double(width) / Double(newWidth) - 0.5)
-                        let x0 = min(Int(sourceX), width - 1), x1 = min(x0 + 1, width - 1)
-                        let fx = sourceX - Double(x0)
-                        for channel in 0..<3 {
-                            func at(_ px: Int, _ py: Int) -> Double { Double(source[(py * width + px) * 3 + channel]) }
-                            let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx
-                            let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx
-                            target[(y * newWidth + x) * 3 + channel] = UInt8(min(255, max(0, (top + (bottom - top) * fy).rounded())))
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// Linear blend from `self` (t = 0) to `other` (t = 1); both must have the same size.
     func blended(toward other: RGBImage, amount t: Double) -> RGBImage {
         let weight = Int((min(max(t, 0), 1) * 256).rounded())

@@ -86,24 +86,24 @@ struct GenerationRoutes: Sendable {
             await state.finishTask(task)
             return outcome
         }
-        let body = await responseBody(plan: plan, outcome: outcome)
+        let body = try await responseBody(plan: plan, outcome: outcome)
         if await controls.faults.dropConnection {
             return Self.truncated(body, channel: context.channel)
         }
         return Response.json(body)
     }
 
-    private func responseBody(plan: GenerationPlan, outcome: GenerationOutcome) async -> JSONValue {
+    private func responseBody(plan: GenerationPlan, outcome: GenerationOutcome) async throws -> JSONValue {
         let options = await state.options
         var images = zip(outcome.images, outcome.infotexts).map { (image: $0, infotext: $1) }
         if plan.request.bool("save_images"), images.count > 1, options.returnGrid, let grid = RGBImage.grid(outcome.images) {
             images.insert((grid, outcome.infotexts[0]), at: 0)
         }
         if !plan.request.bool("send_images") { images = [] }
-        let encoded: [JSONValue] = images.map { image, infotext in
+        let encoded: [JSONValue] = try images.map { image, infotext in
             .string(
                 ImageCodec.base64(
-                    ImageCodec.encode(image, as: options.samplesFormat, quality: options.jpegQuality, parameters: infotext)))
+                    try ImageCodec.encode(image, as: options.samplesFormat, quality: options.jpegQuality, parameters: infotext)))
         }
         var parameters = plan.request
         if plan.kind == .img2img && !plan.request.bool("include_init_images") {

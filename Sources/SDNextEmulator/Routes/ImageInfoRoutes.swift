@@ -58,21 +58,22 @@ struct ImageInfoRoutes: Sendable {
     }
 
     /// `extras_single_image_api`: decodes the image, runs the `Upscale` postprocessing under the lock in a
-    /// `Process` stage (a real resize by `upscaling_resize`, or to `upscaling_resize_w`×`_h` in mode 1), then
-    /// builds `ResProcessImage(html_info=result[1])`. At the reference commit `run_extras` returns
-    /// `(outputs, video, info, params)`, so `result[1]` is the video, None for an image, and pydantic rejects
-    /// it: every call ends in a 500 `ValidationError` after the work is done. The emulator answers the same.
+    /// `Process` stage, then builds `ResProcessImage(html_info=result[1])`. At the reference commit
+    /// `run_extras` returns `(outputs, video, info, params)`, so `result[1]` is the video, None for an image,
+    /// and pydantic rejects it: every call ends in a 500 `ValidationError` after the work is done. The
+    /// emulator answers the same; since the upscaled image never reaches the client, only the stage and its
+    /// time are observable, so no image is resized (a requested 100000×100000 would allocate 30 GB).
     private func postprocess(_ parsed: ParsedRequest) async throws -> Never {
-        guard let image = parsed.string("image").flatMap(ImageCodec.decodeBase64Image) else { throw APIError.invalidImage }
+        guard parsed.string("image").flatMap(ImageCodec.decodeBase64Image) != nil else { throw APIError.invalidImage }
         let state = self.state, runner = self.runner
-        let mode = parsed.double("resize_mode")
-        let factor = parsed.double("upscaling_resize")
-        let target = (parsed.int("upscaling_resize_w"), parsed.int("upscaling_resize_h"))
         try await queue.perform {
             await state.begin("Process")
-            let size = mode == 1 ? target : (Int(Double(image.width) * factor), Int(Double(image.height) * factor))
-            _ = image.resizedSmoothly(width: max(1, size.0), height: max(1, size.1))
-            try await runner.pause(runner.timings.gap)
+            do {
+                try await runner.pause(runner.timings.gap)
+            } catch {
+                await state.end()
+                throw error
+            }
             await state.end()
         }
         throw APIError.processImageValidation
