@@ -9,47 +9,21 @@ job handle with a deadline; nothing sleeps and hopes.
 """
 
 import sys
-import time
 
 from PIL import Image
 from sd_backend_client import A1111Webservice, DiffusionRequestBody, GenerationStatus, connect_to_backend
+
+from compat_checks import CheckRunner, expect, wait_until
 
 SIZE = 64
 DEADLINE = 30.0
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def wait_until(predicate, what):
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise CheckFailed(f"{what} not seen within {DEADLINE:.0f} s")
-
-
-class Checks:
+class Checks(CheckRunner):
     def __init__(self, url):
+        super().__init__()
         self.url = url
         self.service = None
-        self.failures = 0
-
-    def run(self, name, check):
-        try:
-            check()
-            print(f"ok {name}", flush=True)
-        except Exception as error:  # any failure of the client is a failed check
-            self.failures += 1
-            reason = str(error) if isinstance(error, CheckFailed) else f"{type(error).__name__}: {error}"
-            print(f"FAIL {name}: {reason}".replace("\n", " ")[:600], flush=True)
 
     def check_connect(self):
         self.service = connect_to_backend(self.url)
@@ -84,7 +58,7 @@ class Checks:
 
     def check_cancel(self):
         handle = self.service.submit_txt2img(DiffusionRequestBody(prompt="p", width=SIZE, height=SIZE, steps=5000))
-        wait_until(lambda: (handle.poll().progress or 0) > 0.01, "the job sampling")
+        wait_until(lambda: (handle.poll().progress or 0) > 0.01, "the job sampling", DEADLINE, interval=0.05)
         expect(handle.cancel(), "cancel() answered false")
         try:
             handle.wait(timeout=DEADLINE)
@@ -108,9 +82,7 @@ def main():
     if len(sys.argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    failures = Checks(sys.argv[1]).run_all()
-    print(f"{failures} failed" if failures else "all passed", flush=True)
-    return 1 if failures else 0
+    return CheckRunner.summary(Checks(sys.argv[1]).run_all())
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ import contextlib
 import io
 import sys
 import threading
-import time
 
 import requests
 import webuiapi
+
+import compat_checks
+from compat_checks import CheckFailed, CheckRunner, expect
 from PIL import Image, ImageDraw
 
 SIZE = 64
@@ -31,25 +33,9 @@ LONG_STEPS = 1000
 DEADLINE = 30.0
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
 def wait_until(predicate, what, deadline=DEADLINE):
-    """Polls `predicate` until it returns a truthy value (returned) or the deadline passes (a failure), at 4 Hz:
-    SD.Next answers 429 to more than 300 calls a minute on one path (`server_rate_limit`)."""
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise CheckFailed(f"{what} not seen within {deadline:.0f} s")
+    """At 4 Hz: SD.Next answers 429 to more than 300 calls a minute on one path (`server_rate_limit`)."""
+    return compat_checks.wait_until(predicate, what, deadline, interval=0.25)
 
 
 class Background:
@@ -100,28 +86,15 @@ def exif_user_comment(image):
     return body.decode("ascii", errors="replace")
 
 
-class Checks:
+class Checks(CheckRunner):
     def __init__(self, url, credentials=None):
+        super().__init__()
         username, _, password = (credentials or "").partition(":")
         self.api = webuiapi.WebUIApi(
             baseurl=f"{url.rstrip('/')}/sdapi/v1", sampler="Euler a", steps=STEPS,
             username=username or None, password=password or None)
         self.responses = []
         self.api.session.hooks["response"].append(lambda response, *args, **kwargs: self.responses.append(response))
-        self.failures = 0
-
-    def run(self, name, check):
-        try:
-            note = check()
-            print(f"ok {name}" + (f" ({note})" if note else ""), flush=True)
-        except Exception as error:
-            self.failures += 1
-            reason = str(error) if isinstance(error, CheckFailed) else f"{type(error).__name__}: {error}"
-            print(f"FAIL {name}: {reason}".replace("\n", " ")[:600], flush=True)
-
-    @staticmethod
-    def skip(name, why):
-        print(f"skip {name}: {why}", flush=True)
 
     # Helpers over webuiapi's public API.
 
@@ -428,9 +401,7 @@ def main():
     if len(sys.argv) not in (2, 3):
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    failures = Checks(*sys.argv[1:]).run_all()
-    print(f"{failures} failed" if failures else "all passed", flush=True)
-    return 1 if failures else 0
+    return CheckRunner.summary(Checks(*sys.argv[1:]).run_all())
 
 
 if __name__ == "__main__":
