@@ -16,6 +16,8 @@ public final class Backend: Sendable {
         public var lastCheckedAt: Date?
         /// What the server is, learnt at each health check: its progress numbers are read by its own rules.
         public var flavor: BackendFlavor?
+        /// Its checkpoints, loaded model and LoRAs, as last read; nil until the first read succeeds.
+        public var inventory: BackendInventory?
         /// When the backend last answered: a health check passed or a generation returned.
         var lastAnswerAt: ContinuousClock.Instant?
     }
@@ -45,6 +47,14 @@ public final class Backend: Sendable {
     /// Whether the backend has said nothing for longer than `duration` (or never answered).
     func silent(for duration: Duration) -> Bool {
         state.withLock { state in state.lastAnswerAt.map { .now - $0 > duration } ?? true }
+    }
+
+    /// Reads the backend's inventory and keeps it; on failure the last one read stays, and the error is thrown.
+    @discardableResult
+    public func refreshInventory() async throws -> BackendInventory {
+        let inventory = try await client.inventory()
+        state.withLock { $0.inventory = inventory }
+        return inventory
     }
 
     func setCurrentJob(_ jobID: JobID?) {

@@ -24,6 +24,8 @@ public struct EaselConfiguration: Sendable {
     public var defaultReturnFormat = ReturnFormat.url
     /// Progress socket limits and timers.
     public var realtime = RealtimeConfiguration()
+    /// How often every backend's checkpoints, loaded model and LoRAs are read again. Default 60 s.
+    public var inventoryInterval: Duration = .seconds(60)
     /// Shortest poll interval allowed: SD.Next limits a client to 300 requests a minute per route.
     public static let minimumPollInterval = Duration.milliseconds(200)
 

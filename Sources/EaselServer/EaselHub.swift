@@ -63,8 +63,11 @@ public struct EaselHub: Service {
             previewDemand: { manager.wantsPreviews(of: $0) }, logger: logger)
         let application = buildApplication(service: service, backends: backends, webSocket: webSocket, metrics: registry)
         logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
+        let inventory = InventoryMonitor(backends: backends, interval: configuration.inventoryInterval, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [
-            .init(service: worker, successTerminationBehavior: .ignore), .init(service: webSocket), .init(service: application),
+            .init(service: worker, successTerminationBehavior: .ignore),
+            .init(service: inventory, successTerminationBehavior: .ignore),
+            .init(service: webSocket), .init(service: application),
         ], logger: logger))
         try await group.run()
     }
@@ -73,7 +76,8 @@ public struct EaselHub: Service {
         service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry
     ) -> some ApplicationProtocol {
         let router = EaselRouter.build(
-            service: service, backends: backends, webSocket: webSocket, metrics: metrics, configuration: configuration)
+            service: service, backends: backends, webSocket: webSocket, metrics: metrics, configuration: configuration,
+            logger: logger)
         let onListening = self.onListening
         return Application(
             router: router,

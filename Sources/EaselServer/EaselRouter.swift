@@ -3,6 +3,7 @@ import EaselGeneration
 import EaselRealtime
 import Foundation
 import Hummingbird
+import Logging
 import Prometheus
 import SDNext
 
@@ -18,7 +19,7 @@ enum EaselRouter {
 
     static func build(
         service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry,
-        configuration: EaselConfiguration
+        configuration: EaselConfiguration, logger: Logger
     ) -> Router<Context> {
         let router = Router(context: Context.self)
         // The test client also works opened from disk (origin "null"), so answer cross-origin requests.
@@ -41,6 +42,7 @@ enum EaselRouter {
         for prefix in ["/api/v1", "/v1"] {
             let group = router.group(RouterPath(prefix))
             generation.addRoutes(to: group)
+            InventoryController<Context>(backends: backends, logger: logger).addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
             // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do,
             // and answers a refused upgrade itself); the admission check is asked here too, so the answer does not

@@ -130,6 +130,10 @@ struct JobViews {
             "last_error": text(status.lastError),
             "last_checked_at": time(status.lastCheckedAt),
             "flavor": text(status.flavor?.rawValue),
+            "loaded_model": text(status.inventory?.loadedCheckpoint),
+            "checkpoints": number(status.inventory?.checkpoints.count),
+            "loras": number(status.inventory?.loras.count),
+            "inventory_read_at": time(status.inventory?.refreshedAt),
         ])
     }
 }
