@@ -130,6 +130,11 @@ struct JobViews {
             "last_error": text(status.lastError),
             "last_checked_at": time(status.lastCheckedAt),
             "flavor": text(status.flavor?.rawValue),
+            "circuit": .string(status.circuit.state.name),
+            "consecutive_failures": number(status.circuit.consecutiveFailures),
+            "retry_at": time(status.circuit.retryAt),
+            "busy_elsewhere": .bool(status.busyElsewhere),
+            "paced_until": time(status.pacedUntil),
         ])
     }
 }
