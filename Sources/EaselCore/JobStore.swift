@@ -23,9 +23,11 @@ public protocol JobStore: Sendable {
     /// key lookup and nothing else.
     func isCancelRequested(_ id: JobID) async throws -> Bool
 
-    /// Puts a processing job back in the queue (its backend went away, or Easel is stopping). Returns false when it
-    /// was not processing, or when its cancel was requested: such a job is ended as cancelled instead.
-    func requeue(_ id: JobID) async throws -> Bool
+    /// Puts a processing job back in the queue (its backend went away or refused it for its rate limit, or Easel is
+    /// stopping). `refundingAttempt` takes back the attempt its claim counted (a 429 is not the job's failure).
+    /// Returns false when it was not processing, or when its cancel was requested: such a job is ended as cancelled
+    /// instead.
+    func requeue(_ id: JobID, refundingAttempt: Bool) async throws -> Bool
 
     /// How many jobs have `status`, without counting rows.
     func count(of status: JobStatus) async throws -> Int
@@ -43,4 +45,11 @@ public protocol JobStore: Sendable {
     /// At start-up: re-queues the jobs a stopped server left `processing` that have attempts left and no cancel
     /// request. Returns their ids, and the other jobs it left `processing`, which the caller ends.
     func requeueInterrupted(maxAttempts: Int) async throws -> (requeued: [JobID], remaining: [Job])
+}
+
+extension JobStore {
+    /// Puts a processing job back in the queue, its attempt counted.
+    public func requeue(_ id: JobID) async throws -> Bool {
+        try await requeue(id, refundingAttempt: false)
+    }
 }

@@ -30,6 +30,10 @@ public struct DeliveryWorker: Service {
         public var recheckAfterSilence: Duration = .seconds(2)
         /// Starts a job may have; a job whose backend vanished is re-queued until then. Default 2.
         public var maxAttempts = 2
+        /// When a backend that keeps failing is taken out of dispatch, and for how long.
+        public var circuitBreaker = CircuitBreaker.Settings()
+        /// How often a backend busy with someone else's job is asked whether it is idle again. Default 1 s.
+        public var busyPollInterval: Duration = .seconds(1)
         public init() {}
     }
 
@@ -64,7 +68,7 @@ public struct DeliveryWorker: Service {
         await cancelWhenGracefulShutdown {
             var backoff = Duration.milliseconds(500)
             var healthDue = true
-            // Woken for a job: if this backend turns out to be down, another idle loop must take the job.
+            // Woken for a job: if this backend cannot take it, another idle loop must.
             var holdsWakeUp = false
             while !Task.isCancelled {
                 if healthDue || backend.status.healthy != true {
@@ -77,6 +81,13 @@ public struct DeliveryWorker: Service {
                     }
                     backoff = .milliseconds(500)
                     healthDue = false
+                }
+                if let hold = await hold(of: backend, logger: logger) {
+                    if holdsWakeUp { service.dispatch.jobsArrived() }
+                    holdsWakeUp = false
+                    healthDue = hold.checkHealthAfter
+                    try? await Task.sleep(for: hold.duration)
+                    continue
                 }
                 holdsWakeUp = false
                 do {
@@ -101,11 +112,16 @@ public struct DeliveryWorker: Service {
             if backend.status.healthy != true { logger.info("backend is available", metadata: ["flavor": "\(flavor)"]) }
             backend.recordHealth(true, flavor: flavor)
             return true
+        } catch let error as SDNextError where error.code == .rateLimited {
+            // It answered: alive, only out of budget for this route.
+            backend.recordHealth(true)
+            return true
         } catch {
             if backend.status.healthy != false {
                 logger.warning("backend is unreachable", metadata: ["error": "\(error)"])
             }
             backend.recordHealth(false, error: "\(error)")
+            log(backend.recordFailedCheck(error, at: Date()), logger: logger)
             return false
         }
     }

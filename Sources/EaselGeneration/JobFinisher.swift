@@ -26,10 +26,10 @@ struct JobFinisher: Sendable {
         return ended
     }
 
-    /// Puts a processing job back in the queue (its backend went away, or Easel is stopping) and says why.
-    /// Returns false when the job was no longer processing.
-    func requeue(_ id: JobID, reason: String) async throws -> Bool {
-        guard try await store.requeue(id) else { return false }
+    /// Puts a processing job back in the queue (its backend went away or refused it for its rate limit, or Easel is
+    /// stopping) and says why. Returns false when the job was no longer processing.
+    func requeue(_ id: JobID, reason: String, refundingAttempt: Bool) async throws -> Bool {
+        guard try await store.requeue(id, refundingAttempt: refundingAttempt) else { return false }
         metrics.jobsRequeued.increment()
         let queued = JobProgressState(status: .queued, fraction: 0, errorMessage: "\(reason); the job was re-queued")
         events.publish(.progress(queued), for: id)

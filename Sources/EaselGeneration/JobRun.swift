@@ -60,6 +60,7 @@ struct JobRun {
                 }
             }
         }
+        worker.log(backend.recordGeneration(generation, at: Date()), logger: logger)
         // A fresh task: a shutdown cancels this one, and the store must still be told how the job ended.
         let (shuttingDown, observed) = (Task.isCancelled, tracker)
         await Task { await end(generation, shuttingDown: shuttingDown, progress: observed) }.value
@@ -120,6 +121,13 @@ struct JobRun {
                 await finish(.failed(JobFailure(.storageError, "Could not store the images: \(error)")), progress: tracker.progress)
             }
         case .failure(let error as SDNextError):
+            if error.code == .rateLimited {
+                // SD.Next did the work and replaced the answer: the job is not at fault and keeps its attempts.
+                await handOver(
+                    reason: "Backend \(backend.url) refused it for its rate limit (\(error.message))", interruptBackend: false,
+                    refundAttempt: true, progress: tracker)
+                return
+            }
             if error.code == .connection {
                 backend.recordHealth(false, error: error.message)
                 if job.attempts < worker.configuration.maxAttempts {
@@ -151,10 +159,13 @@ struct JobRun {
 
     /// Puts the job back in the queue for another backend (or for the next start), and wakes an idle backend.
     /// A cancel requested meanwhile keeps it out of the queue (see `JobStore.requeue`): it ends cancelled.
-    private func handOver(reason: String, interruptBackend: Bool, progress tracker: ProgressTracker) async {
+    /// `refundAttempt`: the start does not count against the job's attempts (a 429 is not the job's failure).
+    private func handOver(
+        reason: String, interruptBackend: Bool, refundAttempt: Bool = false, progress tracker: ProgressTracker
+    ) async {
         if interruptBackend { try? await backend.client.interrupt() }
         do {
-            if try await service.finisher.requeue(job.id, reason: reason) {
+            if try await service.finisher.requeue(job.id, reason: reason, refundingAttempt: refundAttempt) {
                 service.dispatch.jobsArrived()
                 logger.warning("job re-queued", metadata: ["reason": "\(reason)"])
             } else if await isCancelRequested() {

@@ -72,11 +72,14 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
-    public func requeue(_ id: JobID) async throws -> Bool {
+    public func requeue(_ id: JobID, refundingAttempt: Bool) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE job SET status = ?, backend = NULL WHERE id = ? AND status = ? AND cancel_requested_at IS NULL",
-                arguments: [JobStatus.queued.rawValue, id.rawValue, JobStatus.processing.rawValue])
+                sql: """
+                    UPDATE job SET status = ?, backend = NULL, attempts = MAX(attempts - ?, 0)
+                    WHERE id = ? AND status = ? AND cancel_requested_at IS NULL
+                    """,
+                arguments: [JobStatus.queued.rawValue, refundingAttempt ? 1 : 0, id.rawValue, JobStatus.processing.rawValue])
             return db.changesCount == 1
         }
     }

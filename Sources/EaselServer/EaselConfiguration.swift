@@ -3,6 +3,7 @@ import EaselGeneration
 import EaselRealtime
 import Foundation
 import Logging
+import SDNext
 
 /// Everything `easel serve` can be told, with the defaults a first run needs.
 public struct EaselConfiguration: Sendable {
@@ -16,8 +17,12 @@ public struct EaselConfiguration: Sendable {
     public var dataDirectory = "./easel-data"
     /// SQLite file; nil means `<dataDirectory>/easel.sqlite`.
     public var databasePath: String?
-    /// Worker tuning: poll interval, interrupt interval, attempts.
+    /// Worker tuning: poll interval, interrupt interval, attempts, circuit breaker.
     public var worker = DeliveryWorker.Configuration()
+    /// How every backend's calls are paced under its rate limit. Default `.automatic`: the limit each server reports
+    /// (`server_rate_limit`, per minute). Another value is for a server whose limiter counts in other windows (an
+    /// emulator with a shortened window), or `.disabled` behind a proxy that lifts the limit.
+    public var backendPacing = RequestPacing.automatic
     /// Bounds on generation parameters.
     public var limits = ParameterLimits()
     /// How `generation_complete` presents images when a request does not say. Default `url`.

@@ -33,8 +33,13 @@ public struct EaselHub: Service {
     private func runHub(backendURLs: [String]) async throws {
         let store = try SQLiteJobStore(path: configuration.resolvedDatabasePath)
         try await HTTPClient.withHTTPClient(configuration: .sdNext) { httpClient in
-            let backends = try backendURLs.map {
-                Backend(client: SDNextClient(configuration: try SDNextConfiguration(url: $0), httpClient: httpClient))
+            // One client per backend: its pacer is shared by the job run, the progress monitor and the health checks.
+            let backends = try backendURLs.map { url in
+                var sdnext = try SDNextConfiguration(url: url)
+                sdnext.pacing = configuration.backendPacing
+                return Backend(
+                    client: SDNextClient(configuration: sdnext, httpClient: httpClient),
+                    circuitBreaker: configuration.worker.circuitBreaker)
             }
             try await runServices(store: store, backends: backends)
         }

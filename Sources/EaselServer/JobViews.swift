@@ -134,6 +134,11 @@ struct JobViews {
             "checkpoints": number(status.inventory?.checkpoints.count),
             "loras": number(status.inventory?.loras.count),
             "inventory_read_at": time(status.inventory?.refreshedAt),
+            "circuit": .string(status.circuit.state.name),
+            "consecutive_failures": number(status.circuit.consecutiveFailures),
+            "retry_at": time(status.circuit.retryAt),
+            "busy_elsewhere": .bool(status.busyElsewhere),
+            "paced_until": time(status.pacedUntil),
         ])
     }
 }

@@ -91,6 +91,18 @@ public enum JobStoreConformance {
             #expect(requeued.status == .queued && requeued.backend == nil && requeued.attempts == 1)
             #expect(try await store.claimNext(backend: "c", at: Date())?.attempts == 2)
         },
+        Check(name: "requeues a job refused for a rate limit without using up its attempt") { store in
+            let queued = job("a", at: 1)
+            try await store.insert(queued)
+            #expect(try await store.requeue(queued.id, refundingAttempt: true) == false)
+            _ = try #require(try await store.claimNext(backend: "b", at: Date()))
+            #expect(try await store.requeue(queued.id, refundingAttempt: true))
+            let requeued = try #require(try await store.job(queued.id))
+            #expect(requeued.status == .queued && requeued.backend == nil && requeued.attempts == 0)
+            #expect(try await store.claimNext(backend: "c", at: Date())?.attempts == 1)
+            #expect(try await store.requeue(queued.id))
+            #expect(try await store.claimNext(backend: "c", at: Date())?.attempts == 2)
+        },
         Check(name: "does not requeue a job whose cancel was requested") { store in
             let queued = job("a", at: 1)
             try await store.insert(queued)

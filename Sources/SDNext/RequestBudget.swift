@@ -84,6 +84,17 @@ public struct RequestBudget: Sendable, Equatable {
         windows[route] = window
     }
 
+    /// The server refused a call of `route` with 429 at `now`: its count for this window has reached the limit,
+    /// whatever this model counted (another caller from the same IP, or a count left from before this client
+    /// started), so the window is taken as full and the next call waits for the window to slide.
+    public mutating func refused(_ route: String, now: Double) {
+        let cost = Self.cost(of: route)
+        inFlight[route] = max((inFlight[route] ?? 0) - cost, 0)
+        var window = current(route, now: now)
+        window.count = max(window.count + cost, limit)
+        windows[route] = window
+    }
+
     private func current(_ route: String, now: Double) -> Window {
         let index = Int((now / period).rounded(.down))
         guard var window = windows[route] else { return Window(index: index, count: 0, previousCount: 0) }

@@ -60,9 +60,20 @@ actor RequestPacer {
         }
     }
 
-    /// The answer of a call of `route` arrived.
-    func completed(_ route: String) {
-        budget?.complete(route, now: Self.now)
+    /// The answer of a call of `route` arrived; `refused` when it was a 429.
+    func completed(_ route: String, refused: Bool = false) {
+        if refused {
+            budget?.refused(route, now: Self.now)
+        } else {
+            budget?.complete(route, now: Self.now)
+        }
+    }
+
+    /// Seconds until a call of one of `routes` would be sent (0: now). Unknown until the limit is looked up: 0.
+    func delay(forAnyOf routes: [String]) -> Double {
+        guard let budget else { return 0 }
+        let now = Self.now
+        return routes.map { budget.delay(for: $0, now: now) }.min() ?? 0
     }
 
     /// Joins the running look-up (starting one if none runs) until it ends or this caller is cancelled.
@@ -142,7 +153,7 @@ actor RequestPacer {
 
 extension Duration {
     /// The duration in seconds, fractions included.
-    var inSeconds: Double {
+    public var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

@@ -39,7 +39,7 @@ extension SDNextClient {
         try await pacer.admit(route, client: self)
         do {
             let response = try await sendUnpaced(method, path, json: body, timeout: timeout)
-            await pacer.completed(route)
+            await pacer.completed(route, refused: response.status == 429)
             return response
         } catch {
             await pacer.completed(route)

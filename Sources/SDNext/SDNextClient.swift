@@ -47,6 +47,13 @@ public struct SDNextClient: Sendable {
         )
     }
 
+    /// How long until this client's pacing would send a generation (txt2img, img2img or control) at once: a
+    /// dispatcher waits this long before it takes a job for this server, so a job never waits on a paced backend
+    /// while another could run it. Zero when a generation fits now, or before the server's limit is known.
+    public func generationDelay() async -> Duration {
+        .seconds(await pacer.delay(forAnyOf: ["/sdapi/v1/txt2img", "/sdapi/v1/img2img", "/sdapi/v1/control"]))
+    }
+
     private func generate(_ path: String, _ request: some Encodable) async throws -> GenerationResponseBody {
         let payload = try Self.encodeJSON(request)
         let response = try Self.checkStatus(try await send(.POST, path, json: payload, timeout: configuration.generationTimeout))

@@ -28,6 +28,16 @@ import Testing
         #expect(RequestBudget.route(of: "/sdapi/v1/progress?skip_current_image=true") == "/sdapi/v1/progress")
     }
 
+    @Test func a429FillsTheWindowWhateverTheModelCounted() {
+        var budget = RequestBudget(limit: 300)
+        budget.start("/sdapi/v1/txt2img")
+        budget.refused("/sdapi/v1/txt2img", now: 30)
+        // Taken as 300 counted in the minute 0..60: a generation fits once 295/300 of a minute's weight is left,
+        // one second into the next minute.
+        #expect(abs(budget.delay(for: "/sdapi/v1/txt2img", now: 30) - 31) < 1e-9)
+        #expect(budget.delay(for: "/sdapi/v1/progress", now: 30) == 0)
+    }
+
     @Test func aLimitBelowTheCostIsNotHeldBack() {
         #expect(RequestBudget(limit: 3).delay(for: "/sdapi/v1/txt2img", now: 0) == 0)
     }
