@@ -36,6 +36,14 @@ struct APIError: HTTPResponseError {
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, what) }
 
+    /// 413 for an input image over the limit: the origin's body plus the `field` and the `limit` in bytes.
+    static func tooLarge(field: String, limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, body: .object([
+            "type": .string("about:blank"), "title": .string("\(field): the image is larger than \(limit) bytes"),
+            "status": .number(413), "field": .string(field), "limit": .number(Double(limit)),
+        ]))
+    }
+
     private init(status: HTTPResponse.Status, body: JSONValue) {
         self.status = status
         self.body = body

@@ -18,7 +18,7 @@ public struct EaselConfiguration: Sendable {
     public var databasePath: String?
     /// Worker tuning: poll interval, interrupt interval, attempts.
     public var worker = DeliveryWorker.Configuration()
-    /// Bounds on generation parameters.
+    /// Bounds on generation parameters, the request body and input images.
     public var limits = ParameterLimits()
     /// How `generation_complete` presents images when a request does not say. Default `url`.
     public var defaultReturnFormat = ReturnFormat.url
@@ -35,5 +35,10 @@ public struct EaselConfiguration: Sendable {
 
     var imageDirectory: URL {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("images", isDirectory: true)
+    }
+
+    /// Where jobs' input images (init images, masks, control images) are kept.
+    var inputDirectory: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("inputs", isDirectory: true)
     }
 }
