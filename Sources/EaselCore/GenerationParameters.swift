@@ -43,9 +43,17 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
         self.denoisingStrength = denoisingStrength
     }
 
-    /// A job sending `request` as it is.
+    /// A job sending `request`, with the origin's defaults for the origin's keys it leaves unset.
     public init(_ request: GenerationRequest) {
         self.request = request
+        self.steps = self.steps ?? 20
+        self.samplerName = self.samplerName ?? "DPM++ 2M"
+        self.cfgScale = self.cfgScale ?? 7
+        width = width ?? 512
+        height = height ?? 512
+        self.seed = self.seed ?? -1
+        self.batchSize = self.batchSize ?? 1
+        nIter = nIter ?? 1
     }
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<GenerationFields, Value>) -> Value {
@@ -122,14 +130,6 @@ extension GenerationParameters {
         _ = try body.decode(String.self, forKey: .prompt)
         self.init(try GenerationRequest(kind: kind, from: decoder))
         request.further[Key.kind.rawValue] = nil
-        self.steps = self.steps ?? 20
-        self.samplerName = self.samplerName ?? "DPM++ 2M"
-        self.cfgScale = self.cfgScale ?? 7
-        width = width ?? 512
-        height = height ?? 512
-        self.seed = self.seed ?? -1
-        self.batchSize = self.batchSize ?? 1
-        nIter = nIter ?? 1
     }
 
     public func encode(to encoder: any Encoder) throws {
