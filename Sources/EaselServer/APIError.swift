@@ -18,12 +18,15 @@ struct APIError: HTTPResponseError {
         ])
     }
 
-    /// 422 for request fields that failed validation; `location` is "body" or "query".
+    /// 422 for request fields that failed validation; `location` is "body" or "query". A nested field
+    /// (`control.0.strength`) is one `loc` item per step, as FastAPI writes it: `["body","control",0,"strength"]`.
     static func invalid(_ problems: [ParameterError], location: String = "body") -> APIError {
         let detail = problems.map { problem in
             JSONValue.object([
                 "type": .string("value_error"),
-                "loc": .array([.string(location), .string(problem.field)]),
+                "loc": .array([.string(location)] + problem.field.split(separator: ".").map { part in
+                    Int(part).map { .number(Double($0)) } ?? .string(String(part))
+                }),
                 "msg": .string(problem.message),
             ])
         }

@@ -130,6 +130,9 @@ import Testing
                 #expect(status == 422 && answer["field"]?.string == field, "\(body): \(answer)")
                 #expect(answer["detail"]?.array?.first?["loc"]?.array?.first?.string == "body")
             }
+            let nested = try await hub.request(
+                .POST, "/api/v1/generation/queue-generation", json: #"{"prompt":"x","kind":"control","control":[{"end":"late"}]}"#)
+            #expect(nested.body["detail"]?.array?.first?["loc"] == .array([.string("body"), .string("control"), .number(0), .string("end")]))
             let big = #"{"prompt":"x","kind":"img2img","init_images":["\#(noise(64, 64))"]}"#
             let (status, answer) = try await hub.request(.POST, "/api/v1/generation/queue-generation", json: big)
             #expect(status == 413 && answer["field"]?.string == "init_images.0" && answer["limit"]?.int == 4_000, "\(answer)")
