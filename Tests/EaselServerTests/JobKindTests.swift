@@ -96,9 +96,11 @@ import Testing
                     #expect(processedURL == "/api/v1/generation/results/\(withUnitImage)/processed/0")
                     #expect(try await size(of: processedURL, from: hub) != nil)
 
-                    // Request-level `inputs` (refused as JSON by current SD.Next) go into the units when sent.
+                    // Request-level `inputs` and `inits` (refused as JSON by current SD.Next, and by the emulator) go
+                    // into the units and `init_control` when sent.
                     let inputs = #"{"kind":"control","prompt":"a fox","steps":3,"width_before":64,"height_before":64,"#
-                        + #""inputs":["\#(png(64, 64))","\#(png(64, 64, shade: 90))"],"control":[{"process":"Canny"},{"process":"Canny"}]}"#
+                        + #""inputs":["\#(png(64, 64))","\#(png(64, 64, shade: 90))"],"inits":["\#(png(64, 64))"],"#
+                        + #""control":[{"process":"Canny"},{"process":"Canny"}]}"#
                     let withInputs = try await hub.queue(inputs)
                     let done = try await socket.next("generation_complete", job: withInputs)["data"]
                     #expect(done?["status"]?.string == "completed", "\(String(describing: done))")
