@@ -67,14 +67,17 @@ struct JobRun {
 
     /// Sends the job to its kind's route, its input images read back from their files.
     private func generate() async -> Result<ControlResult, any Error> {
+        var request: GenerationRequest
         do {
-            var request = try service.inputs.restore(job.parameters.request)
-            request.fields.sendImages = true
-            return .success(try await backend.client.generate(request))
-        } catch let error as SDNextError {
-            return .failure(error)
+            request = try service.inputs.restore(job.parameters.request)
         } catch {
             return .failure(InputUnreadable(reason: "\(error)"))
+        }
+        request.fields.sendImages = true
+        do {
+            return .success(try await backend.client.generate(request))
+        } catch {
+            return .failure(error)
         }
     }
 
