@@ -78,7 +78,8 @@ public struct ControlRequest: Sendable, Codable, Equatable {
         mask = try container.decodeIfPresent(String.self, forKey: .mask)
         unitType = try container.decodeIfPresent(String.self, forKey: .unitType)
         control = try container.decodeIfPresent([ControlUnit].self, forKey: .control)
-        further = try decoder.furtherFields(known: GenerationFields.CodingKeys.names.union(CodingKeys.names))
+        further = try decoder.furtherFields(
+            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), types: SDNextFieldType.control)
     }
 
     public func encode(to encoder: any Encoder) throws {

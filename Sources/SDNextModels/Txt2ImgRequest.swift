@@ -66,7 +66,8 @@ public struct Txt2ImgRequest: Sendable, Codable, Equatable {
         overrideSettings = try container.decodeIfPresent([String: JSONValue].self, forKey: .overrideSettings)
         overrideSettingsRestoreAfterwards = try container.decodeIfPresent(
             Bool.self, forKey: .overrideSettingsRestoreAfterwards)
-        further = try decoder.furtherFields(known: GenerationFields.CodingKeys.names.union(CodingKeys.names))
+        further = try decoder.furtherFields(
+            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), types: SDNextFieldType.processing)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -63,6 +63,16 @@ import Testing
         #expect(body.inputs == ["A"] && body.control?.last?.override == "C")
     }
 
+    /// Fields no Swift property names are checked against the types SD.Next's signatures declare, as laxly as
+    /// pydantic; fields SD.Next's signatures do not declare pass unchecked.
+    @Test func furtherFieldsAreCheckedWithSDNextsTypes() throws {
+        #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","hdr_mode":"bright"}"#) }
+        #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","hdr_clamp":[true]}"#) }
+        #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","kind":"control","input_type":1.5}"#) }
+        let lax = try decode(#"{"prompt":"x","hdr_mode":"2","hdr_clamp":1,"grading_hue":3,"face":{"mode":"a"}}"#)
+        #expect(lax.request.further["hdr_mode"] == .string("2") && lax.request.further["face"] != nil)
+    }
+
     @Test func anUnknownKindIsRefused() {
         #expect(throws: DecodingError.self) { try decode(#"{"kind":"video","prompt":"x"}"#) }
         #expect(throws: DecodingError.self) { try decode(#"{"kind":3,"prompt":"x"}"#) }

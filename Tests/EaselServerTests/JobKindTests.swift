@@ -120,6 +120,8 @@ import Testing
         try await withHub(backends: [], configure: { $0.limits.maxImageBytes = 4_000 }) { hub in
             let cases: [(String, String)] = [
                 (#"{"prompt":"x","hr_scale":"big"}"#, "hr_scale"),
+                (#"{"prompt":"x","grading_hue":"warm"}"#, "grading_hue"),
+                (#"{"prompt":"x","kind":"control","input_type":[1]}"#, "input_type"),
                 (#"{"prompt":"x","kind":"img2img","init_images":["aGk="],"inpaint_full_res":"yes"}"#, "inpaint_full_res"),
                 (#"{"prompt":"x","kind":"control","control":[{"strength":"strong"}]}"#, "control.0.strength"),
                 (#"{"prompt":"x","kind":"video"}"#, "kind"),
