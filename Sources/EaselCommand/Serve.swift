@@ -1,4 +1,5 @@
 import ArgumentParser
+import EaselCore
 import EaselServer
 import Foundation
 import Logging
@@ -54,6 +55,12 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("write-delay-ms"),
         help: "How long broadcast frames wait so that events close together share one socket write (0 writes at once).")
     var writeDelayMilliseconds = 2
+
+    @Option(name: .customLong("max-request-mib"), help: "Largest generation request body, in MiB (413 beyond it).")
+    var maxRequestMiB = ParameterLimits().maxRequestBytes >> 20
+
+    @Option(name: .customLong("max-image-mib"), help: "Largest input image, decoded, in MiB (413 beyond it).")
+    var maxImageMiB = ParameterLimits().maxImageBytes >> 20
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
@@ -116,6 +123,8 @@ struct Serve: AsyncParsableCommand {
         configuration.databasePath = database
         configuration.worker.pollInterval = .milliseconds(unsafePollIntervalMilliseconds ?? pollIntervalMilliseconds)
         configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
+        configuration.limits.maxRequestBytes = maxRequestMiB << 20
+        configuration.limits.maxImageBytes = maxImageMiB << 20
         let (host, logger) = (self.host, logger)
         let hub = EaselHub(configuration: configuration, logger: logger) { port in
             logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])

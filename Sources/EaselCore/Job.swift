@@ -27,12 +27,25 @@ public struct StoredImage: Sendable, Equatable, Codable {
 /// What a finished generation left behind.
 public struct JobResult: Sendable, Equatable, Codable {
     public var images: [StoredImage]
+    /// A control job's preprocessed control maps (edges, depth, pose …), one per unit that ran a preprocessor.
+    public var processed: [StoredImage]
     /// SD.Next's `info`, parsed from the JSON string it sends.
     public var generationInfo: JSONValue?
 
-    public init(images: [StoredImage], generationInfo: JSONValue?) {
+    public init(images: [StoredImage], processed: [StoredImage] = [], generationInfo: JSONValue?) {
         self.images = images
+        self.processed = processed
         self.generationInfo = generationInfo
+    }
+
+    enum CodingKeys: String, CodingKey { case images, processed, generationInfo }
+
+    /// Results stored before control jobs existed have no `processed`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        images = try container.decode([StoredImage].self, forKey: .images)
+        processed = try container.decodeIfPresent([StoredImage].self, forKey: .processed) ?? []
+        generationInfo = try container.decodeIfPresent(JSONValue.self, forKey: .generationInfo)
     }
 }
 

@@ -35,6 +35,8 @@ public struct JobProgressState: Sendable, Equatable {
 public struct JobCompletion: Sendable, Equatable {
     public var status: JobStatus
     public var images: [String]
+    /// A control job's processed control maps, in the same format as `images`.
+    public var processed: [String]
     public var errorMessage: String?
     /// The stable `JobFailure.Code` of a job that did not complete.
     public var errorCode: String?
@@ -42,15 +44,32 @@ public struct JobCompletion: Sendable, Equatable {
     public var generationInfo: JSONValue?
 
     public init(
-        status: JobStatus, images: [String], errorMessage: String?, errorCode: String? = nil, totalDuration: Double?,
-        generationInfo: JSONValue?
+        status: JobStatus, images: [String], processed: [String] = [], errorMessage: String?, errorCode: String? = nil,
+        totalDuration: Double?, generationInfo: JSONValue?
     ) {
         self.status = status
         self.images = images
+        self.processed = processed
         self.errorMessage = errorMessage
         self.errorCode = errorCode
         self.totalDuration = totalDuration
         self.generationInfo = generationInfo
+    }
+}
+
+extension JobCompletion {
+    /// One image of the job, marked with what it is.
+    public struct Output: Sendable, Equatable {
+        public enum Kind: String, Sendable { case image, processed }
+        public var kind: Kind
+        /// The image in the job's return format (a URL, base64 or a path).
+        public var url: String
+    }
+
+    /// The images then the processed maps, each marked; nil when there are none (as `images` is null then).
+    public var outputs: [Output]? {
+        let all = images.map { Output(kind: .image, url: $0) } + processed.map { Output(kind: .processed, url: $0) }
+        return all.isEmpty ? nil : all
     }
 }
 

@@ -15,7 +15,7 @@ extension Backend {
     static let maxRateLimitBackoff: Duration = .seconds(60)
 
     /// A generation of Easel's returned: feeds the circuit breaker, the 429 backoff and the leftover-stage rule.
-    func recordGeneration(_ result: Result<GenerationResult, any Error>, at now: Date) -> CircuitBreaker.Transition? {
+    func recordGeneration<Answer>(_ result: Result<Answer, any Error>, at now: Date) -> CircuitBreaker.Transition? {
         withStatus { status in
             switch result {
             case .success:

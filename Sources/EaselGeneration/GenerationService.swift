@@ -22,17 +22,20 @@ public struct GenerationService: Sendable {
     public let store: any JobStore
     public let events: JobEventBus
     public let presenter: ResultPresenter
+    /// Where jobs' input images are kept.
+    public let inputs: InputImages
     public let limits: ParameterLimits
     public let metrics: EaselMetrics
     let dispatch: DispatchSignal
 
     public init(
-        store: any JobStore, events: JobEventBus, presenter: ResultPresenter, limits: ParameterLimits = ParameterLimits(),
-        metrics: EaselMetrics = .none, dispatch: DispatchSignal
+        store: any JobStore, events: JobEventBus, presenter: ResultPresenter, inputs: InputImages,
+        limits: ParameterLimits = ParameterLimits(), metrics: EaselMetrics = .none, dispatch: DispatchSignal
     ) {
         self.store = store
         self.events = events
         self.presenter = presenter
+        self.inputs = inputs
         self.limits = limits
         self.metrics = metrics
         self.dispatch = dispatch
@@ -40,14 +43,22 @@ public struct GenerationService: Sendable {
 
     var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics) }
 
-    /// Queues a job; it runs when a backend is free.
+    /// Queues a job; it runs when a backend is free. Its input images are written to files first (the stored job
+    /// holds references, `generation_started` their URLs); `InputImages.TooLarge` when one exceeds the limit.
     public func submit(_ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0) async throws -> Job {
         let problems = parameters.problems(under: limits)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
-        let job = Job(parameters: parameters, returnFormat: returnFormat, priority: priority)
-        try await store.insert(job)
+        let id = JobID.make()
+        let kept = try inputs.keep(parameters, for: id, limits: limits)
+        let job = Job(id: id, parameters: kept, returnFormat: returnFormat, priority: priority)
+        do {
+            try await store.insert(job)
+        } catch {
+            try? inputs.delete(of: id)
+            throw error
+        }
         metrics.jobsSubmitted.increment()
-        events.publish(.started(parameters), for: job.id)
+        events.publish(.started(presenter.parameters(of: job)), for: job.id)
         dispatch.jobsArrived()
         return job
     }

@@ -17,7 +17,7 @@ struct JobRun {
     private var service: GenerationService { worker.service }
 
     private enum ChildResult {
-        case generation(Result<GenerationResult, any Error>)
+        case generation(Result<ControlResult, any Error>)
         case monitor(ProgressTracker)
         case interrupter
     }
@@ -33,7 +33,7 @@ struct JobRun {
         service.events.publish(.progress(started), for: job.id)
         logger.info("job started", metadata: ["attempt": "\(job.attempts)"])
 
-        var generation: Result<GenerationResult, any Error> = .failure(CancellationError())
+        var generation: Result<ControlResult, any Error> = .failure(CancellationError())
         let initialTracker = ProgressTracker(plan: plan, flavor: backend.status.flavor ?? .sdnext)
         var tracker = initialTracker
         await withTaskGroup(of: ChildResult.self) { group in
@@ -66,14 +66,25 @@ struct JobRun {
         await Task { await end(generation, shuttingDown: shuttingDown, progress: observed) }.value
     }
 
-    private func generate() async -> Result<GenerationResult, any Error> {
-        var request = job.parameters.request
-        request.sendImages = true
+    /// Sends the job to its kind's route, its input images read back from their files.
+    private func generate() async -> Result<ControlResult, any Error> {
+        var request: GenerationRequest
         do {
-            return .success(try await backend.client.txt2img(request))
+            request = try service.inputs.restore(job.parameters.request)
+        } catch {
+            return .failure(InputUnreadable(reason: "\(error)"))
+        }
+        request.fields.sendImages = true
+        do {
+            return .success(try await backend.client.generate(request))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// The job's input images could not be read back from the data directory.
+    struct InputUnreadable: Error {
+        let reason: String
     }
 
     /// Reads the job's cancel request from the store every cancel poll interval; once there is one, interrupts SD.Next
@@ -100,7 +111,7 @@ struct JobRun {
 
     /// Decides how the run ended and hands that to the finisher. A cancel request wins over every other ending,
     /// a shutdown or a lost backend included: the client was told the job is being cancelled.
-    private func end(_ generation: Result<GenerationResult, any Error>, shuttingDown: Bool, progress tracker: ProgressTracker) async {
+    private func end(_ generation: Result<ControlResult, any Error>, shuttingDown: Bool, progress tracker: ProgressTracker) async {
         if await isCancelRequested() {
             await finish(.cancelled("Cancelled by request"), progress: tracker.progress)
             return
@@ -112,10 +123,14 @@ struct JobRun {
         switch generation {
         case .success(let result):
             do {
-                let stored = try service.presenter.images.save(result.images, for: job.id)
+                let images = service.presenter.images
+                let stored = try images.save(result.images, for: job.id)
+                let processed = try images.save(result.processed, for: job.id, prefix: "processed-")
                 let info = result.info.map { JSONValue.object($0.raw) }
                 var finalTracker = tracker
-                await finish(.completed(JobResult(images: stored, generationInfo: info)), progress: finalTracker.finish())
+                await finish(
+                    .completed(JobResult(images: stored, processed: processed, generationInfo: info)),
+                    progress: finalTracker.finish())
                 backend.recordCompletion()
             } catch {
                 await finish(.failed(JobFailure(.storageError, "Could not store the images: \(error)")), progress: tracker.progress)
@@ -138,6 +153,10 @@ struct JobRun {
                 }
             }
             await finish(.failed(JobFailure(error, backend: backend.url)), progress: tracker.progress)
+        case .failure(let error as InputUnreadable):
+            await finish(
+                .failed(JobFailure(.storageError, "Could not read the job's input images: \(error.reason)")),
+                progress: tracker.progress)
         case .failure(let error):
             await finish(.failed(JobFailure(.internalError, "\(error)")), progress: tracker.progress)
         }

@@ -59,6 +59,7 @@ extension ServerMessage {
             let complete = try payload(CompleteData.self)
             return event(complete.jobID, complete.seq, .completed(JobCompletion(
                 status: JobStatus(normalizing: complete.status), images: complete.images ?? [],
+                processed: (complete.outputs ?? []).filter { $0.kind == JobCompletion.Output.Kind.processed.rawValue }.map(\.url),
                 errorMessage: complete.errorMessage, errorCode: complete.errorCode, totalDuration: complete.totalDuration,
                 generationInfo: complete.generationInfo)))
         default:
@@ -127,12 +128,14 @@ private struct CompleteData: Decodable {
     let seq: Int
     let status: String
     let images: [String]?
+    /// Absent from servers older than control jobs.
+    let outputs: [OutputData]?
     let errorMessage: String?
     let errorCode: String?
     let totalDuration: Double?
     let generationInfo: JSONValue?
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", seq, status, images, errorMessage = "error_message", errorCode = "error_code"
+        case jobID = "job_id", seq, status, images, outputs, errorMessage = "error_message", errorCode = "error_code"
         case totalDuration = "total_duration"
         case generationInfo = "generation_info"
     }

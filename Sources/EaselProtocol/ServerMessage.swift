@@ -113,10 +113,22 @@ private struct MessageData: Encodable {
         case .completed(let completion):
             try data.encode(completion.status.rawValue, forKey: Key("status"))
             try data.encode(completion.images.isEmpty ? nil : completion.images, forKey: Key("images"))
+            try data.encode(completion.outputs.map { $0.map(OutputData.init) }, forKey: Key("outputs"))
             try data.encode(completion.errorMessage, forKey: Key("error_message"))
             try data.encode(completion.errorCode, forKey: Key("error_code"))
             try data.encode(completion.totalDuration.map { ($0 * 1000).rounded() / 1000 }, forKey: Key("total_duration"))
             try data.encode(completion.generationInfo, forKey: Key("generation_info"))
         }
+    }
+}
+
+/// One marked entry of `generation_complete`'s `outputs`.
+struct OutputData: Codable {
+    let kind: String
+    let url: String
+
+    init(_ output: JobCompletion.Output) {
+        kind = output.kind.rawValue
+        url = output.url
     }
 }

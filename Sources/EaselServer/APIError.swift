@@ -18,12 +18,15 @@ struct APIError: HTTPResponseError {
         ])
     }
 
-    /// 422 for request fields that failed validation; `location` is "body" or "query".
+    /// 422 for request fields that failed validation; `location` is "body" or "query". A nested field
+    /// (`control.0.strength`) is one `loc` item per step, as FastAPI writes it: `["body","control",0,"strength"]`.
     static func invalid(_ problems: [ParameterError], location: String = "body") -> APIError {
         let detail = problems.map { problem in
             JSONValue.object([
                 "type": .string("value_error"),
-                "loc": .array([.string(location), .string(problem.field)]),
+                "loc": .array([.string(location)] + problem.field.split(separator: ".").map { part in
+                    Int(part).map { .number(Double($0)) } ?? .string(String(part))
+                }),
                 "msg": .string(problem.message),
             ])
         }
@@ -35,6 +38,14 @@ struct APIError: HTTPResponseError {
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, what) }
+
+    /// 413 for an input image over the limit: the origin's body plus the `field` and the `limit` in bytes.
+    static func tooLarge(field: String, limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, body: .object([
+            "type": .string("about:blank"), "title": .string("\(field): the image is larger than \(limit) bytes"),
+            "status": .number(413), "field": .string(field), "limit": .number(Double(limit)),
+        ]))
+    }
 
     private init(status: HTTPResponse.Status, body: JSONValue) {
         self.status = status

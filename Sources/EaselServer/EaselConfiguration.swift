@@ -23,7 +23,7 @@ public struct EaselConfiguration: Sendable {
     /// (`server_rate_limit`, per minute). Another value is for a server whose limiter counts in other windows (an
     /// emulator with a shortened window), or `.disabled` behind a proxy that lifts the limit.
     public var backendPacing = RequestPacing.automatic
-    /// Bounds on generation parameters.
+    /// Bounds on generation parameters, the request body and input images.
     public var limits = ParameterLimits()
     /// How `generation_complete` presents images when a request does not say. Default `url`.
     public var defaultReturnFormat = ReturnFormat.url
@@ -42,5 +42,10 @@ public struct EaselConfiguration: Sendable {
 
     var imageDirectory: URL {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("images", isDirectory: true)
+    }
+
+    /// Where jobs' input images (init images, masks, control images) are kept.
+    var inputDirectory: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("inputs", isDirectory: true)
     }
 }

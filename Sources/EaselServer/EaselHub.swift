@@ -49,9 +49,11 @@ public struct EaselHub: Service {
         let registry = PrometheusCollectorRegistry()
         let metrics = EaselMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let presenter = ResultPresenter(
-            images: try ImageStore(directory: configuration.imageDirectory), imageURL: ImageRoutes.url(of:index:))
+            images: try ImageStore(directory: configuration.imageDirectory), imageURL: ImageRoutes.url(of:index:),
+            processedURL: ImageRoutes.processedURL(of:index:), inputURL: ImageRoutes.inputURL(of:file:))
+        let inputs = InputImages(store: try ImageStore(directory: configuration.inputDirectory))
         let service = GenerationService(
-            store: store, events: JobEventBus(), presenter: presenter, limits: configuration.limits, metrics: metrics,
+            store: store, events: JobEventBus(), presenter: presenter, inputs: inputs, limits: configuration.limits, metrics: metrics,
             dispatch: DispatchSignal(loops: backends.count))
         let recovered = try await service.recoverInterruptedJobs(maxAttempts: configuration.worker.maxAttempts)
         if recovered.requeued + recovered.ended > 0 {

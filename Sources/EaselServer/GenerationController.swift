@@ -17,6 +17,7 @@ struct GenerationController<Context: RequestContext> {
         group.post("generation/generate", use: generate)
         group.get("generation/jobs/active", use: activeJobs)
         group.get("generation/jobs/:id", use: job)
+        group.get("generation/jobs/:id/inputs/:name", use: input)
         group.post("generation/jobs/:id/cancel", use: cancel)
         group.get("generation/backends", use: listBackends)
         ResultsController<Context>(service: service).addRoutes(to: group)
@@ -24,14 +25,16 @@ struct GenerationController<Context: RequestContext> {
 
     @Sendable func queue(_ request: Request, context: Context) async throws -> JSONResponse {
         var request = request
-        let submission = try await SubmitRequest.parse(&request, defaultReturnFormat: defaultReturnFormat)
+        let submission = try await SubmitRequest.parse(
+            &request, defaultReturnFormat: defaultReturnFormat, maxBodySize: service.limits.maxRequestBytes)
         let job = try await submit { try await service.submit(submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority) }
         return JSONResponse(.object(["delivery_id": .string(job.id.rawValue)]))
     }
 
     @Sendable func generate(_ request: Request, context: Context) async throws -> JSONResponse {
         var request = request
-        let submission = try await SubmitRequest.parse(&request, defaultReturnFormat: defaultReturnFormat)
+        let submission = try await SubmitRequest.parse(
+            &request, defaultReturnFormat: defaultReturnFormat, maxBodySize: service.limits.maxRequestBytes)
         let (job, completion) = try await submit {
             try await service.generate(submission.parameters, returnFormat: submission.returnFormat)
         }
@@ -47,6 +50,17 @@ struct GenerationController<Context: RequestContext> {
     @Sendable func job(_ request: Request, context: Context) async throws -> JSONResponse {
         guard let job = try await service.store.job(try Self.jobID(context)) else { throw APIError.notFound("Job not found") }
         return JSONResponse(.object(["delivery": views.delivery(job)]))
+    }
+
+    /// One input image of a job, as its parameters' `input:` reference names it.
+    @Sendable func input(_ request: Request, context: Context) async throws -> Response {
+        let id = try Self.jobID(context)
+        guard let name = context.parameters.get("name"), let image = service.inputs.image(of: id, named: name) else {
+            throw APIError.notFound("Input image not found")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: image.mimeType, .contentLength: "\(image.data.count)"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.data)))
     }
 
     @Sendable func cancel(_ request: Request, context: Context) async throws -> JSONResponse {
@@ -74,6 +88,8 @@ struct GenerationController<Context: RequestContext> {
             return try await operation()
         } catch let error as GenerationService.InvalidParameters {
             throw APIError.invalid(error.problems)
+        } catch let error as InputImages.TooLarge {
+            throw APIError.tooLarge(field: error.field, limit: error.limit)
         }
     }
 

@@ -26,6 +26,7 @@ struct JobViews {
             "job_id": .string(job.id.rawValue),
             "status": .string(completion.status.rawValue),
             "images": completion.images.isEmpty ? .null : .array(completion.images.map(JSONValue.string)),
+            "outputs": completion.outputs.map(Self.json(of:)) ?? .null,
             "progress": .number(completion.status == .completed ? 1 : 0),
             "error_message": text(completion.errorMessage),
             "error_code": text(completion.errorCode),
@@ -39,8 +40,9 @@ struct JobViews {
             "id": .string(job.id.rawValue),
             "prompt": text(job.parameters.prompt),
             "mode": .string("sdnext"),
+            "kind": .string(job.parameters.kind.rawValue),
             "params": .object([
-                "generation_params": job.parameters.json,
+                "generation_params": service.presenter.parameters(of: job).json,
                 "mode": .string("deferred"),
                 "save_images": .bool(true),
                 "return_format": .string(job.returnFormat.rawValue),
@@ -63,7 +65,7 @@ struct JobViews {
     /// One entry of `GET generation/jobs/active`; `progress` is 0..100 there, as in the origin, but live.
     func activeJob(_ job: Job) -> JSONValue {
         let live = service.events.history(of: job.id)?.progress
-        var params = job.parameters.json
+        var params = service.presenter.parameters(of: job).json
         if case .object(var fields) = params {
             fields["backend"] = .string("sdnext")
             params = .object(fields)
@@ -72,6 +74,7 @@ struct JobViews {
             "id": .string(job.id.rawValue),
             "jobId": .string(job.id.rawValue),
             "prompt": text(job.parameters.prompt),
+            "kind": .string(job.parameters.kind.rawValue),
             "status": .string(job.status.rawValue),
             "progress": .number(((live?.fraction ?? 0) * 100 * 10).rounded() / 10),
             "current_step": number(live?.currentStep),
@@ -100,6 +103,7 @@ struct JobViews {
             "job_id": .string(job.id.rawValue),
             "prompt": text(parameters.prompt),
             "negative_prompt": text(parameters.negativePrompt),
+            "kind": .string(parameters.kind.rawValue),
             "status": .string(job.status.rawValue),
             "image_url": urls.first ?? .null,
             "image_urls": .array(urls),
@@ -112,11 +116,18 @@ struct JobViews {
             "created_at": time(job.createdAt),
             "finished_at": time(job.finishedAt),
             "generation_info": job.result?.generationInfo ?? .null,
+            "processed_urls": .array((job.result?.processed ?? []).indices.map {
+                JSONValue.string(ImageRoutes.processedURL(of: job.id, index: $0))
+            }),
             "rating": .null,
             "is_favorite": .bool(false),
             "rating_updated_at": .null,
             "favorite_updated_at": .null,
         ])
+    }
+
+    static func json(of outputs: [JobCompletion.Output]) -> JSONValue {
+        .array(outputs.map { .object(["kind": .string($0.kind.rawValue), "url": .string($0.url)]) })
     }
 
     /// One entry of `GET generation/backends`.

@@ -13,6 +13,7 @@ struct ResultsController<Context: RequestContext> {
         group.get("generation/results", use: list)
         group.get("generation/results/:id/download", use: download)
         group.get("generation/results/:id/images/:index", use: image)
+        group.get("generation/results/:id/processed/:index", use: processed)
         group.delete("generation/results/:id", use: delete)
     }
 
@@ -43,19 +44,28 @@ struct ResultsController<Context: RequestContext> {
         return try await imageResponse(context, index: index, attachment: false)
     }
 
+    /// A control job's processed control map.
+    @Sendable func processed(_ request: Request, context: Context) async throws -> Response {
+        guard let index = context.parameters.get("index", as: Int.self) else { throw APIError.notFound("Image not found") }
+        return try await imageResponse(context, index: index, attachment: false, of: \.processed)
+    }
+
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let id = try GenerationController<Context>.jobID(context)
         guard try await service.store.deleteFinished(id) != nil else { throw APIError.notFound("Result not found") }
         try service.presenter.images.deleteImages(of: id)
+        try service.inputs.delete(of: id)
         return Response(status: .noContent)
     }
 
-    private func imageResponse(_ context: Context, index: Int, attachment: Bool) async throws -> Response {
+    private func imageResponse(
+        _ context: Context, index: Int, attachment: Bool, of list: KeyPath<JobResult, [StoredImage]> = \.images
+    ) async throws -> Response {
         let id = try GenerationController<Context>.jobID(context)
         guard let job = try await service.store.job(id), job.status == .completed else {
             throw APIError.notFound("Result not found")
         }
-        guard let images = job.result?.images, images.indices.contains(index),
+        guard let images = job.result?[keyPath: list], images.indices.contains(index),
               let data = try? service.presenter.images.data(of: images[index])
         else { throw APIError.notFound("Result asset is unavailable") }
         let stored = images[index]

@@ -2,19 +2,20 @@ import EaselCore
 import Foundation
 import Hummingbird
 
-/// A generation request as the origin's API took it: parameters in the JSON body, delivery options in the query
-/// (`backend`, `mode`, `save_images`, `return_format`), plus Easel's `priority`. Every problem becomes a 422 that
-/// names its field.
+/// A generation request as the origin's API took it: parameters in the JSON body (with Easel's `kind`), delivery
+/// options in the query (`backend`, `mode`, `save_images`, `return_format`), plus Easel's `priority`. Every problem
+/// becomes a 422 that names its field (nested fields by path: `control.0.strength`); a body over
+/// `ParameterLimits.maxRequestBytes` is a 413.
 struct SubmitRequest {
     var parameters: GenerationParameters
     var returnFormat: ReturnFormat
     var priority: Int
 
-    /// Largest accepted request body.
-    static let maxBodySize = 256 * 1024
     static let priorities = -100...100
 
-    static func parse(_ request: inout Request, defaultReturnFormat: ReturnFormat) async throws -> SubmitRequest {
+    static func parse(
+        _ request: inout Request, defaultReturnFormat: ReturnFormat, maxBodySize: Int
+    ) async throws -> SubmitRequest {
         let query = request.uri.queryParameters
         var problems: [ParameterError] = []
         if let backend = query["backend"].map(String.init), backend != "sdnext" {
@@ -44,11 +45,11 @@ struct SubmitRequest {
             }
         }
         guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
-        let parameters = try await decodeParameters(&request)
+        let parameters = try await decodeParameters(&request, maxBodySize: maxBodySize)
         return SubmitRequest(parameters: parameters, returnFormat: returnFormat, priority: priority)
     }
 
-    private static func decodeParameters(_ request: inout Request) async throws -> GenerationParameters {
+    private static func decodeParameters(_ request: inout Request, maxBodySize: Int) async throws -> GenerationParameters {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodySize)
@@ -64,8 +65,8 @@ struct SubmitRequest {
 
     private static func problem(in error: DecodingError) -> ParameterError {
         switch error {
-        case .keyNotFound(let key, _):
-            return ParameterError(field: key.stringValue, message: "is required")
+        case .keyNotFound(let key, let context):
+            return ParameterError(field: (context.codingPath + [key]).map(name).joined(separator: "."), message: "is required")
         case .typeMismatch(let type, let context):
             return ParameterError(field: field(context), message: "must be \(describe(type))")
         case .valueNotFound(let type, let context):
@@ -80,7 +81,11 @@ struct SubmitRequest {
     }
 
     private static func field(_ context: DecodingError.Context) -> String {
-        context.codingPath.last?.stringValue ?? "body"
+        context.codingPath.isEmpty ? "body" : context.codingPath.map(name).joined(separator: ".")
+    }
+
+    private static func name(_ key: any CodingKey) -> String {
+        key.intValue.map(String.init) ?? key.stringValue
     }
 
     private static func describe(_ type: Any.Type) -> String {
@@ -89,6 +94,7 @@ struct SubmitRequest {
         case is Double.Type: "a number"
         case is String.Type: "a string"
         case is Bool.Type: "true or false"
+        case is [Any].Type: "a list"
         default: "a JSON object"
         }
     }

@@ -39,6 +39,15 @@ public struct GenerationPlan: Sendable, Equatable {
         self.init(steps: request.steps ?? 20, iterations: request.batchCount ?? 1)
     }
 
+    /// The plan for a body of any kind.
+    public init(_ request: GenerationRequest) {
+        switch request {
+        case .txt2img(let body): self.init(body)
+        case .img2img(let body): self.init(body)
+        case .control(let body): self.init(body)
+        }
+    }
+
     /// Steps of one base sampling pass (N): `steps`, or floor(steps × denoisingStrength) for img2img; at least 1.
     public var stepsPerPass: Int {
         let base = max(1, steps)

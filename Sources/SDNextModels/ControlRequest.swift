@@ -7,7 +7,7 @@ import DynamicJSON
 /// `width_before`/`height_before` (plain `width`/`height`, `override_settings` and `sd_model_checkpoint` are
 /// ignored). Nil fields are not sent.
 @dynamicMemberLookup
-public struct ControlRequest: Sendable, Encodable, Equatable {
+public struct ControlRequest: Sendable, Codable, Equatable {
     public var generation: GenerationFields
     /// Number of iterations (what txt2img calls `n_iter`).
     public var batchCount: Int?
@@ -19,12 +19,17 @@ public struct ControlRequest: Sendable, Encodable, Equatable {
     /// Base64 control input images. SD.Next releases from 2026-03-24 on declare them as PIL images and refuse any
     /// JSON item (422 `is_instance_of`): send each unit's image in its `override` instead.
     public var inputs: [String]?
-    /// Base64 init images for img2img-style control; refused like `inputs` by the same releases.
+    /// Base64 init images for img2img-style control; refused like `inputs` by the same releases, which take them
+    /// in `init_control` instead.
     public var inits: [String]?
+    /// Base64 init images SD.Next adds to `inits` (accepted as JSON by every release that has it).
+    public var initControl: [String]?
     public var mask: String?
     /// "controlnet", "t2i adapter", "xs", "lite", "reference" or "ip".
     public var unitType: String?
     public var control: [ControlUnit]?
+    /// Every other field of the body, sent as it came.
+    public var further: FurtherFields = [:]
 
     public init(
         _ generation: GenerationFields = GenerationFields(),
@@ -49,14 +54,32 @@ public struct ControlRequest: Sendable, Encodable, Equatable {
         set { generation[keyPath: keyPath] = newValue }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, DeclaredKeys {
         case batchCount = "batch_count"
         case widthBefore = "width_before"
         case heightBefore = "height_before"
         case resizeModeBefore = "resize_mode_before"
         case inputs, inits, mask
+        case initControl = "init_control"
         case unitType = "unit_type"
         case control
+    }
+
+    public init(from decoder: any Decoder) throws {
+        generation = try GenerationFields(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        batchCount = try container.decodeIfPresent(Int.self, forKey: .batchCount)
+        widthBefore = try container.decodeIfPresent(Int.self, forKey: .widthBefore)
+        heightBefore = try container.decodeIfPresent(Int.self, forKey: .heightBefore)
+        resizeModeBefore = try container.decodeIfPresent(Int.self, forKey: .resizeModeBefore)
+        inputs = try container.decodeIfPresent([String].self, forKey: .inputs)
+        inits = try container.decodeIfPresent([String].self, forKey: .inits)
+        initControl = try container.decodeIfPresent([String].self, forKey: .initControl)
+        mask = try container.decodeIfPresent(String.self, forKey: .mask)
+        unitType = try container.decodeIfPresent(String.self, forKey: .unitType)
+        control = try container.decodeIfPresent([ControlUnit].self, forKey: .control)
+        further = try decoder.furtherFields(
+            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), types: SDNextFieldType.control)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,63 +91,32 @@ public struct ControlRequest: Sendable, Encodable, Equatable {
         try container.encodeIfPresent(resizeModeBefore, forKey: .resizeModeBefore)
         try container.encodeIfPresent(inputs, forKey: .inputs)
         try container.encodeIfPresent(inits, forKey: .inits)
+        try container.encodeIfPresent(initControl, forKey: .initControl)
         try container.encodeIfPresent(mask, forKey: .mask)
         try container.encodeIfPresent(unitType, forKey: .unitType)
         try container.encodeIfPresent(control, forKey: .control)
-    }
-}
-
-/// One control unit of a `ControlRequest` (a ControlNet, adapter or reference model with its preprocessor).
-public struct ControlUnit: Sendable, Encodable, Equatable {
-    /// Preprocessor name such as "Canny"; see `/sdapi/v1/preprocessors`.
-    public var process: String?
-    /// Control model name; see `/sdapi/v1/control-models`.
-    public var model: String?
-    public var strength: Double?
-    public var start: Double?
-    public var end: Double?
-    /// A base64 control image for this unit only.
-    public var image: String?
-    /// A base64 image used instead of the preprocessor output.
-    public var override: String?
-    public var unitType: String?
-    public var mode: String?
-    public var guess: Bool?
-    public var factor: Double?
-    public var processParams: [String: JSONValue]?
-
-    public init(
-        process: String? = nil,
-        model: String? = nil,
-        strength: Double? = nil,
-        start: Double? = nil,
-        end: Double? = nil,
-        image: String? = nil,
-        override: String? = nil,
-        unitType: String? = nil,
-        mode: String? = nil,
-        guess: Bool? = nil,
-        factor: Double? = nil,
-        processParams: [String: JSONValue]? = nil
-    ) {
-        self.process = process
-        self.model = model
-        self.strength = strength
-        self.start = start
-        self.end = end
-        self.image = image
-        self.override = override
-        self.unitType = unitType
-        self.mode = mode
-        self.guess = guess
-        self.factor = factor
-        self.processParams = processParams
+        try encoder.encodeFurther(further)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case process, model, strength, start, end, image, override
-        case unitType = "unit_type"
-        case mode, guess, factor
-        case processParams = "process_params"
+    /// The body as every SD.Next release takes it: request-level `inputs` (which releases from 2026-03-24 refuse
+    /// as JSON) go into the units' `override`, unit *i* taking input *i* (the last input when there are fewer,
+    /// a unit's own `override` or `image` winning); `inits` go into `init_control`, which SD.Next adds to its
+    /// inits. Without units, each input becomes a unit of its own with SD.Next's unit defaults.
+    public var withImagesInUnits: ControlRequest {
+        var request = self
+        if let inputs, let last = inputs.last {
+            var units = control ?? []
+            if units.isEmpty { units = inputs.map { _ in ControlUnit() } }
+            for index in units.indices where units[index].override == nil && units[index].image == nil {
+                units[index].override = index < inputs.count ? inputs[index] : last
+            }
+            request.control = units
+            request.inputs = nil
+        }
+        if let inits, !inits.isEmpty {
+            request.initControl = inits + (initControl ?? [])
+            request.inits = nil
+        }
+        return request
     }
 }

@@ -81,7 +81,7 @@ public struct GenerationFields: Sendable, Codable, Equatable {
         self.denoisingStrength = denoisingStrength
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, DeclaredKeys {
         case prompt
         case negativePrompt = "negative_prompt"
         case styles, steps

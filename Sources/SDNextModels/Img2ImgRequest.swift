@@ -6,19 +6,23 @@
 /// SD.Next's img2img defaults differ from txt2img in one place: `denoising_strength` is 0.5, and the output
 /// is 1024×1024 (not the init image's size) unless width and height are given.
 @dynamicMemberLookup
-public struct Img2ImgRequest: Sendable, Encodable, Equatable {
+public struct Img2ImgRequest: Sendable, Codable, Equatable {
     /// Base64 images (a `data:` prefix is accepted by SD.Next). Required: SD.Next answers 400 without one.
     public var initImages: [String]
-    /// A base64 inpainting mask.
+    /// A base64 inpainting mask: white is repainted, black kept (unless `inpaintingMaskInvert` is 1).
     public var mask: String?
     public var maskBlur: Int?
     /// 0 = just resize, 1 = crop and resize, 2 = resize and fill.
     public var resizeMode: Int?
     public var inpaintingMaskInvert: Int?
+    /// What fills the masked area before sampling: 0 fill, 1 original, 2 latent noise, 3 latent nothing.
+    public var inpaintingFill: Int?
+    /// Inpaint only the masked area at full resolution, with `inpaintFullResPadding` pixels around it.
     public var inpaintFullRes: Bool?
+    public var inpaintFullResPadding: Int?
     /// Echo the init images back in `parameters`; SD.Next leaves them null otherwise.
     public var includeInitImages: Bool?
-    /// The fields shared with txt2img.
+    /// The fields shared with txt2img (and every further field of the body).
     public var parameters: Txt2ImgRequest
 
     public init(
@@ -46,14 +50,32 @@ public struct Img2ImgRequest: Sendable, Encodable, Equatable {
         set { parameters[keyPath: keyPath] = newValue }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, DeclaredKeys {
         case initImages = "init_images"
         case mask
         case maskBlur = "mask_blur"
         case resizeMode = "resize_mode"
         case inpaintingMaskInvert = "inpainting_mask_invert"
+        case inpaintingFill = "inpainting_fill"
         case inpaintFullRes = "inpaint_full_res"
+        case inpaintFullResPadding = "inpaint_full_res_padding"
         case includeInitImages = "include_init_images"
+    }
+
+    /// A missing `init_images` reads as none, so the caller can say what is wrong with that.
+    public init(from decoder: any Decoder) throws {
+        parameters = try Txt2ImgRequest(from: decoder)
+        for key in CodingKeys.allCases { parameters.further[key.stringValue] = nil }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        initImages = try container.decodeIfPresent([String].self, forKey: .initImages) ?? []
+        mask = try container.decodeIfPresent(String.self, forKey: .mask)
+        maskBlur = try container.decodeIfPresent(Int.self, forKey: .maskBlur)
+        resizeMode = try container.decodeIfPresent(Int.self, forKey: .resizeMode)
+        inpaintingMaskInvert = try container.decodeIfPresent(Int.self, forKey: .inpaintingMaskInvert)
+        inpaintingFill = try container.decodeIfPresent(Int.self, forKey: .inpaintingFill)
+        inpaintFullRes = try container.decodeIfPresent(Bool.self, forKey: .inpaintFullRes)
+        inpaintFullResPadding = try container.decodeIfPresent(Int.self, forKey: .inpaintFullResPadding)
+        includeInitImages = try container.decodeIfPresent(Bool.self, forKey: .includeInitImages)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,7 +86,9 @@ public struct Img2ImgRequest: Sendable, Encodable, Equatable {
         try container.encodeIfPresent(maskBlur, forKey: .maskBlur)
         try container.encodeIfPresent(resizeMode, forKey: .resizeMode)
         try container.encodeIfPresent(inpaintingMaskInvert, forKey: .inpaintingMaskInvert)
+        try container.encodeIfPresent(inpaintingFill, forKey: .inpaintingFill)
         try container.encodeIfPresent(inpaintFullRes, forKey: .inpaintFullRes)
+        try container.encodeIfPresent(inpaintFullResPadding, forKey: .inpaintFullResPadding)
         try container.encodeIfPresent(includeInitImages, forKey: .includeInitImages)
     }
 }

@@ -2,7 +2,8 @@ import DynamicJSON
 
 /// The body of `POST /sdapi/v1/txt2img`: the shared generation fields (reachable directly, `request.steps = 30`)
 /// and the ones SD.Next's processing model adds for txt2img and img2img. One flat JSON object on the wire; nil
-/// fields are not sent, so SD.Next applies its defaults (1024×1024, one iteration).
+/// fields are not sent, so SD.Next applies its defaults (1024×1024, one iteration). Decoding keeps the keys no
+/// property names in `further`, so a body passes through whole.
 @dynamicMemberLookup
 public struct Txt2ImgRequest: Sendable, Codable, Equatable {
     public var generation: GenerationFields
@@ -19,6 +20,8 @@ public struct Txt2ImgRequest: Sendable, Codable, Equatable {
     public var overrideSettings: [String: JSONValue]?
     /// true (SD.Next's default) restores the overridden options, the model included, after the request.
     public var overrideSettingsRestoreAfterwards: Bool?
+    /// Every other field of the body, sent as it came (`hr_upscaler`-like fields Swift does not name).
+    public var further: FurtherFields = [:]
 
     public init(
         _ generation: GenerationFields = GenerationFields(),
@@ -41,7 +44,7 @@ public struct Txt2ImgRequest: Sendable, Codable, Equatable {
         set { generation[keyPath: keyPath] = newValue }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, DeclaredKeys {
         case width, height
         case nIter = "n_iter"
         case samplerIndex = "sampler_index"
@@ -63,6 +66,8 @@ public struct Txt2ImgRequest: Sendable, Codable, Equatable {
         overrideSettings = try container.decodeIfPresent([String: JSONValue].self, forKey: .overrideSettings)
         overrideSettingsRestoreAfterwards = try container.decodeIfPresent(
             Bool.self, forKey: .overrideSettingsRestoreAfterwards)
+        further = try decoder.furtherFields(
+            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), types: SDNextFieldType.processing)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,5 +81,6 @@ public struct Txt2ImgRequest: Sendable, Codable, Equatable {
         try container.encodeIfPresent(sdModelCheckpoint, forKey: .sdModelCheckpoint)
         try container.encodeIfPresent(overrideSettings, forKey: .overrideSettings)
         try container.encodeIfPresent(overrideSettingsRestoreAfterwards, forKey: .overrideSettingsRestoreAfterwards)
+        try encoder.encodeFurther(further)
     }
 }

@@ -1,3 +1,4 @@
+import DynamicJSON
 import EaselCore
 import Foundation
 import Testing
@@ -10,24 +11,32 @@ import Testing
         #expect(parameters.problems().isEmpty)
     }
 
-    /// Only the origin's keys are read: others (SD.Next's, or anything) neither change the job nor fail the body.
-    @Test func decodingReadsTheOriginsKeysOnly() throws {
-        let body = #"{"prompt":"a cat","steps":"many"}"#
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(GenerationParameters.self, from: Data(body.utf8)) }
-        let extra = #"{"prompt":"a cat","n_iter":2,"styles":"x","enable_hr":"maybe","send_images":false}"#
+    /// SD.Next's other txt2img fields are read with SD.Next's types; keys no Swift property names pass through.
+    @Test func decodingReadsSDNextFieldsWithTheirTypes() throws {
+        for body in [#"{"prompt":"a cat","steps":"many"}"#, #"{"prompt":"a cat","enable_hr":"maybe"}"#] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(GenerationParameters.self, from: Data(body.utf8)) }
+        }
+        let extra = #"{"prompt":"a cat","n_iter":2,"styles":["x"],"enable_hr":true,"hdr_mode":1,"grading_hue":0.5}"#
         let parameters = try JSONDecoder().decode(GenerationParameters.self, from: Data(extra.utf8))
-        #expect(parameters.nIter == 2 && parameters.styles == nil && parameters.enableHr == nil)
-        #expect(parameters.request.sendImages == nil)
+        #expect(parameters.kind == .txt2img)
+        #expect(parameters.nIter == 2 && parameters.styles == ["x"] && parameters.enableHr == true)
+        #expect(parameters.request.further == ["hdr_mode": .number(1), "grading_hue": .number(0.5)])
+        #expect(parameters.sendImages == nil)
+        let sent = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(parameters.request.further))
+        #expect(sent["hdr_mode"] == .number(1))
     }
 
     @Test func encodingKeepsEveryKeyIncludingNulls() throws {
         let data = try JSONEncoder().encode(GenerationParameters(prompt: "a cat"))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == [
-            "prompt", "negative_prompt", "steps", "sampler_name", "cfg_scale", "width", "height", "seed",
+            "kind", "prompt", "negative_prompt", "steps", "sampler_name", "cfg_scale", "width", "height", "seed",
             "batch_size", "n_iter", "denoising_strength",
         ])
         #expect(object["negative_prompt"] is NSNull)
+        #expect(object["kind"] as? String == "txt2img")
+        let stored = try JSONDecoder().decode(GenerationParameters.self, from: data)
+        #expect(stored == GenerationParameters(prompt: "a cat"))
     }
 
     @Test(arguments: [

@@ -70,4 +70,27 @@ import Testing
         #expect(try await store.job(JobID(rawValue: "f"))?.failure?.code == .serverStopped)
         #expect(try await store.claimNext(backend: "b", at: Date())?.id == JobID(rawValue: "q"))
     }
+
+    /// Rows written before job kinds (params with the origin's eleven keys, results without `processed`) read as
+    /// txt2img jobs with the same parameters: the schema did not change, only the JSON grew keys.
+    @Test func rowsFromBeforeJobKindsReadAsTxt2ImgJobs() async throws {
+        let store = try SQLiteJobStore(path: path)
+        let database = try DatabaseQueue(path: path)
+        let params = #"{"batch_size":1,"cfg_scale":7,"denoising_strength":null,"height":96,"n_iter":1,"#
+            + #""negative_prompt":null,"prompt":"old","sampler_name":"DPM++ 2M","seed":-1,"steps":3,"width":64}"#
+        let result = #"{"generationInfo":{"seed":1},"images":[{"byteCount":3,"fileName":"o/0.jpg","mimeType":"image/jpeg"}]}"#
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO job (id, prompt, params, return_format, status, created_at, finished_at, result)
+                    VALUES ('o', 'old', ?, 'url', 'completed', '2026-01-01 00:00:00.000', '2026-01-01 00:00:01.000', ?)
+                    """,
+                arguments: [params, result])
+        }
+        try database.close()
+        let job = try #require(try await store.job(JobID(rawValue: "o")))
+        #expect(job.parameters == GenerationParameters(prompt: "old", steps: 3, width: 64, height: 96))
+        #expect(job.parameters.kind == .txt2img)
+        #expect(job.result?.images.count == 1 && job.result?.processed == [])
+    }
 }
