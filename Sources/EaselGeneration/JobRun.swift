@@ -68,6 +68,7 @@ struct JobRun {
     private func generate() async -> Result<GenerationResult, any Error> {
         var request = job.parameters.request
         request.sendImages = true
+        if let model = job.requirements.model { request.sdModelCheckpoint = model }
         do {
             return .success(try await backend.client.txt2img(request))
         } catch {
@@ -116,6 +117,7 @@ struct JobRun {
                 var finalTracker = tracker
                 await finish(.completed(JobResult(images: stored, generationInfo: info)), progress: finalTracker.finish())
                 backend.recordCompletion()
+                if let model = job.requirements.model { backend.recordLoadedCheckpoint(model) }
             } catch {
                 await finish(.failed(JobFailure(.storageError, "Could not store the images: \(error)")), progress: tracker.progress)
             }

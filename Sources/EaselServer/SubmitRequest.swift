@@ -7,6 +7,8 @@ import Hummingbird
 /// names its field.
 struct SubmitRequest {
     var parameters: GenerationParameters
+    /// The checkpoint the job asks for (`model`: title, name or hash), resolved against the pool by the controller.
+    var model: String?
     var returnFormat: ReturnFormat
     var priority: Int
 
@@ -44,11 +46,16 @@ struct SubmitRequest {
             }
         }
         guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
-        let parameters = try await decodeParameters(&request)
-        return SubmitRequest(parameters: parameters, returnFormat: returnFormat, priority: priority)
+        let (parameters, routing) = try await decodeParameters(&request)
+        return SubmitRequest(parameters: parameters, model: routing.model, returnFormat: returnFormat, priority: priority)
     }
 
-    private static func decodeParameters(_ request: inout Request) async throws -> GenerationParameters {
+    /// Easel's keys beside the generation parameters.
+    private struct RoutingFields: Decodable {
+        var model: String?
+    }
+
+    private static func decodeParameters(_ request: inout Request) async throws -> (GenerationParameters, RoutingFields) {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodySize)
@@ -56,7 +63,8 @@ struct SubmitRequest {
             throw APIError(.contentTooLarge, "Request body is larger than \(maxBodySize) bytes")
         }
         do {
-            return try JSONDecoder().decode(GenerationParameters.self, from: Data(buffer: body))
+            let data = Data(buffer: body)
+            return (try JSONDecoder().decode(GenerationParameters.self, from: data), try JSONDecoder().decode(RoutingFields.self, from: data))
         } catch let error as DecodingError {
             throw APIError.invalid([problem(in: error)])
         }
