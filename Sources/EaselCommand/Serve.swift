@@ -1,4 +1,5 @@
 import ArgumentParser
+import EaselGeneration
 import EaselServer
 import Foundation
 import Logging
@@ -55,6 +56,14 @@ struct Serve: AsyncParsableCommand {
         help: "How long broadcast frames wait so that events close together share one socket write (0 writes at once).")
     var writeDelayMilliseconds = 2
 
+    @Option(help: "Which queued job a free backend takes: model-aware (prefer jobs whose model it has loaded) or fifo (the first job in line it can run).")
+    var dispatch = "model-aware"
+
+    @Option(
+        name: .customLong("dispatch-patience-ms"),
+        help: "How long a job that needs a model switch waits at most behind jobs of the loaded model.")
+    var dispatchPatienceMilliseconds = 30_000
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -71,6 +80,8 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
         }
+        guard ["model-aware", "fifo"].contains(dispatch) else { throw ValidationError("--dispatch must be model-aware or fifo") }
+        guard dispatchPatienceMilliseconds >= 0 else { throw ValidationError("--dispatch-patience-ms must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
         _ = try emulatorConfigurations()
@@ -116,6 +127,8 @@ struct Serve: AsyncParsableCommand {
         configuration.databasePath = database
         configuration.worker.pollInterval = .milliseconds(unsafePollIntervalMilliseconds ?? pollIntervalMilliseconds)
         configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
+        configuration.worker.dispatch = DispatchPolicy(
+            modelAware: dispatch == "model-aware", patience: .milliseconds(dispatchPatienceMilliseconds))
         let (host, logger) = (self.host, logger)
         let hub = EaselHub(configuration: configuration, logger: logger) { port in
             logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])
