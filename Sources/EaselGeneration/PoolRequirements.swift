@@ -27,6 +27,7 @@ public struct PoolRequirements: Sendable {
         let query = query.flatMap { $0.isEmpty ? nil : $0 }
         let title = query.flatMap { query in inventories.lazy.compactMap { $0.checkpoint(matching: query)?.title }.first }
         let requirements = JobRequirements(model: title ?? query, loras: JobRequirements.loraNames(in: prompt))
+        guard requirements != .none else { return Resolution(requirements: requirements, note: nil) }
         let able = backends.filter { DispatchPolicy.BackendView(inventory: $0.inventory).canRun(requirements) }
         if able.isEmpty, allKnown {
             throw GenerationService.InvalidParameters(problems: problems(query: query, found: title != nil, requirements))

@@ -9,7 +9,7 @@ import Testing
 
 /// Model-aware dispatch over real sockets on a heterogeneous pool: each emulator has its own checkpoints, loaded
 /// model and LoRAs, and a job only ever runs where its model and LoRAs are.
-@Suite(.timeLimit(.minutes(2))) struct ModelDispatchTests {
+@Suite(.timeLimit(.minutes(3))) struct ModelDispatchTests {
     /// A: alpha (loaded), delta; LoRA fox. B: beta (loaded), gamma; LoRA owl. C: gamma (loaded), alpha; fox, owl.
     static let catalogues: [(models: [String], loras: [String])] = [
         (["alpha", "delta"], ["fox"]), (["beta", "gamma"], ["owl"]), (["gamma", "alpha"], ["fox", "owl"]),
@@ -119,14 +119,15 @@ import Testing
     /// One backend with alpha loaded; a beta job waits behind a stream of alpha jobs only until its patience runs out.
     @Test(arguments: [true, false]) func aSwitchJobWaitsAtMostItsPatience(shortPatience: Bool) async throws {
         try await withPool([(["alpha", "beta"], [])], configure: { configuration in
-            if shortPatience { configuration.worker.dispatch.patience = .milliseconds(1500) }
+            if shortPatience { configuration.worker.dispatch.patience = .seconds(3) }
         }) { _, hub in
-            let busy = try await hub.queue(#"{"prompt":"first","steps":30,"width":64,"height":64,"model":"alpha"}"#)
+            // The first job runs ~1 s, so every other job is queued before the next claim; the alpha jobs run ~4 s after it.
+            let busy = try await hub.queue(#"{"prompt":"first","steps":100,"width":64,"height":64,"model":"alpha"}"#)
             try await waitUntil("the first job runs") { try await delivery(hub, busy)["status"]?.string == "processing" }
             let beta = try await hub.queue(#"{"prompt":"beta","steps":2,"width":64,"height":64,"model":"beta"}"#)
             var alphas: [String] = []
-            for index in 0..<9 {
-                alphas.append(try await hub.queue(#"{"prompt":"alpha \#(index)","steps":20,"width":64,"height":64,"model":"alpha"}"#))
+            for index in 0..<12 {
+                alphas.append(try await hub.queue(#"{"prompt":"alpha \#(index)","steps":30,"width":64,"height":64,"model":"alpha"}"#))
             }
             let deliveries = try await waitForCompletion(hub, [beta] + alphas, within: 60)
             let starts = deliveries.map { $0["started_at"]?.string ?? "" }
