@@ -26,7 +26,7 @@ struct BenchSettings: Sendable {
     var activeRequests: Int
     var sampleSeconds: Double
     var modelJobs: Int
-    var modelLoad: Duration
+    var modelLoadMilliseconds: Int
 
     init(command: BenchCommand, openFileLimit: Int) {
         serverBinary = command.serverBinary
@@ -51,7 +51,7 @@ struct BenchSettings: Sendable {
         activeRequests = command.activeRequests
         sampleSeconds = command.sampleSeconds
         modelJobs = command.modelJobs
-        modelLoad = .milliseconds(command.modelLoadMs)
+        modelLoadMilliseconds = command.modelLoadMs
     }
 
     /// Jobs, rate and run length as server and emulator settings (the run spans warm-up, window and slack).

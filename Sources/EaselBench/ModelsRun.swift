@@ -25,7 +25,7 @@ struct ModelsRun {
         }
         return BenchReport(scenario: "models", parameters: [
             "backends": "\(settings.jobs)", "jobs": "\(settings.modelJobs)", "steps_per_job": "\(Self.steps)",
-            "step_ms": "\(Self.stepMilliseconds)", "model_load_ms": "\(settings.modelLoad.components.seconds * 1000 + settings.modelLoad.components.attoseconds / 1_000_000_000_000_000)",
+            "step_ms": "\(Self.stepMilliseconds)", "model_load_ms": "\(settings.modelLoadMilliseconds)",
             "server_options": settings.serverOptions.joined(separator: " "),
         ], metrics: metrics)
     }
@@ -37,7 +37,7 @@ struct ModelsRun {
         (0..<settings.jobs).map { index in
             var configuration = EmulatorConfiguration(
                 port: 0, stepDuration: .milliseconds(Self.stepMilliseconds), stageGap: .milliseconds(2),
-                modelLoadDuration: settings.modelLoad, rateLimitPerMinute: nil)
+                modelLoadDuration: .milliseconds(settings.modelLoadMilliseconds), rateLimitPerMinute: nil)
             configuration.models = (0..<3).map { Self.models[(index + $0) % Self.models.count] }
             configuration.loras = []
             return configuration
@@ -65,7 +65,9 @@ struct ModelsRun {
                 let loaded = try await waitForInventories(hub, count: urls.count)
                 let started = ContinuousClock.now
                 let ids = try await submitAll(hub)
-                while try await hub.queueCounters().completed + hub.queueCounters().failed < Double(ids.count) {
+                while true {
+                    let counters = try await hub.queueCounters()
+                    if counters.completed + counters.failed >= Double(ids.count) { break }
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 let wall = (ContinuousClock.now - started).inSeconds
