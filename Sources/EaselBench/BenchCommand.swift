@@ -13,12 +13,13 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             Scenarios: fanout (N subscribers, M jobs), idle-connections (RSS per connection), slow-consumer \
             (10 % of clients stop reading; healthy p99 with and without them), churn (connect/subscribe/drop \
-            loops beside steady subscribers), queue (submit rate, claim time, dispatch rate and the active list \
+            loops beside steady subscribers), models (a mixed-model workload over a heterogeneous pool of --jobs \
+            emulators: model loads per 100 jobs, jobs/s and wait, model-aware against FIFO dispatch), queue (submit rate, claim time, dispatch rate and the active list \
             with 10k, 100k and 1M jobs queued). Each stops by itself: the socket scenarios after --warmup + \
             --duration seconds, queue after its bounded samples at each size.
             """)
 
-    @Argument(help: "fanout, idle-connections, slow-consumer, churn or queue.")
+    @Argument(help: "fanout, idle-connections, slow-consumer, churn, models or queue.")
     var scenario: Scenario
 
     @Option(help: "The server binary to run (build it with `swift build -c release --product easel`).")
@@ -77,6 +78,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "queue: seconds a sample (claims, submits, active-list requests) may last before it ends with what it has.")
     var sampleSeconds = 30.0
 
+    @Option(help: "models: jobs in the mixed workload (each names one of four checkpoints; each backend has three).")
+    var modelJobs = 200
+
+    @Option(help: "models: how long an emulated backend takes to load a checkpoint, in milliseconds.")
+    var modelLoadMs = 300
+
     @Option(help: "Event loop threads of the subscriber clients.")
     var clientThreads = 2
 
@@ -100,6 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--stall-fraction must be in [0, 1), --client-threads positive, --source-addresses 1...250")
         }
         do throws(QueueSizesError) { _ = try QueueSizes.parse(sizes) } catch { throw ValidationError(error.description) }
+        guard modelJobs > 0, modelLoadMs >= 0 else { throw ValidationError("--model-jobs must be positive, --model-load-ms not negative") }
         guard submits > 0, (1...64).contains(submitClients), claims > 0, activeRequests > 0, sampleSeconds > 0 else {
             throw ValidationError("--submits, --claims, --active-requests and --sample-seconds must be positive; --submit-clients 1...64")
         }

@@ -25,6 +25,8 @@ struct BenchSettings: Sendable {
     var claims: Int
     var activeRequests: Int
     var sampleSeconds: Double
+    var modelJobs: Int
+    var modelLoadMilliseconds: Int
 
     init(command: BenchCommand, openFileLimit: Int) {
         serverBinary = command.serverBinary
@@ -48,6 +50,8 @@ struct BenchSettings: Sendable {
         claims = command.claims
         activeRequests = command.activeRequests
         sampleSeconds = command.sampleSeconds
+        modelJobs = command.modelJobs
+        modelLoadMilliseconds = command.modelLoadMs
     }
 
     /// Jobs, rate and run length as server and emulator settings (the run spans warm-up, window and slack).

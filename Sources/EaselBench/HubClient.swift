@@ -9,12 +9,12 @@ struct HubClient: Sendable {
 
     private var base: String { "http://127.0.0.1:\(port)/api/v1" }
 
-    /// Queues a small txt2img job and returns its id.
-    func queueJob(steps: Int, label: String) async throws -> String {
+    /// Queues a small txt2img job and returns its id; `extra` adds body keys (`,"model":"x"`).
+    func queueJob(steps: Int, label: String, extra: String = "") async throws -> String {
         var request = HTTPClientRequest(url: "\(base)/generation/queue-generation")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"prompt":"bench \#(label)","steps":\#(steps),"width":64,"height":64}"#))
+        request.body = .bytes(ByteBuffer(string: #"{"prompt":"bench \#(label)","steps":\#(steps),"width":64,"height":64\#(extra)}"#))
         let body = try await send(request)
         guard let id = body["delivery_id"] as? String else { throw HubError(description: "queue-generation answered \(body)") }
         return id

@@ -8,6 +8,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case slowConsumer = "slow-consumer"
     case churn
     case queue
+    case models
 
     func run(_ settings: BenchSettings) async throws -> BenchReport {
         switch self {
@@ -16,6 +17,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .slowConsumer: try await SlowConsumerRun(settings: settings).run()
         case .churn: try await ChurnRun(settings: settings).run()
         case .queue: try await QueueRun(settings: settings).run()
+        case .models: try await ModelsRun(settings: settings).run()
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EaselCore
+import EaselGeneration
 import EaselServer
 import Foundation
 import Logging
@@ -62,11 +63,21 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-image-mib"), help: "Largest input image, decoded, in MiB (413 beyond it).")
     var maxImageMiB = ParameterLimits().maxImageBytes >> 20
 
+    @Option(help: "Which queued job a free backend takes: model-aware (prefer jobs whose model it has loaded) or fifo (the first job in line it can run).")
+    var dispatch = "model-aware"
+
+    @Option(
+        name: .customLong("dispatch-patience-ms"),
+        help: "How long a job that needs a model switch waits at most behind jobs of the loaded model.")
+    var dispatchPatienceMilliseconds = 30_000
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard ["model-aware", "fifo"].contains(dispatch) else { throw ValidationError("--dispatch must be model-aware or fifo") }
+        guard dispatchPatienceMilliseconds >= 0 else { throw ValidationError("--dispatch-patience-ms must not be negative") }
         guard Duration.milliseconds(pollIntervalMilliseconds) >= EaselConfiguration.minimumPollInterval else {
             throw ValidationError("--poll-interval-ms must be at least 200: SD.Next allows 300 requests a minute")
         }
@@ -78,6 +89,8 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
         }
+        guard ["model-aware", "fifo"].contains(dispatch) else { throw ValidationError("--dispatch must be model-aware or fifo") }
+        guard dispatchPatienceMilliseconds >= 0 else { throw ValidationError("--dispatch-patience-ms must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
         _ = try emulatorConfigurations()
@@ -125,6 +138,8 @@ struct Serve: AsyncParsableCommand {
         configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
         configuration.limits.maxRequestBytes = maxRequestMiB << 20
         configuration.limits.maxImageBytes = maxImageMiB << 20
+        configuration.worker.dispatch = DispatchPolicy(
+            modelAware: dispatch == "model-aware", patience: .milliseconds(dispatchPatienceMilliseconds))
         let (host, logger) = (self.host, logger)
         let hub = EaselHub(configuration: configuration, logger: logger) { port in
             logger.notice("Easel is listening", metadata: ["url": "http://\(host):\(port)/"])

@@ -129,7 +129,9 @@ extension GenerationParameters {
         }
         _ = try body.decode(String.self, forKey: .prompt)
         self.init(try GenerationRequest(kind: kind, from: decoder))
+        // Easel's own keys: `kind` picks the route, `model` the backend (it reaches SD.Next as the job's checkpoint).
         request.further[Key.kind.rawValue] = nil
+        request.further["model"] = nil
     }
 
     public func encode(to encoder: any Encoder) throws {

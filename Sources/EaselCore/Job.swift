@@ -53,6 +53,8 @@ public struct JobResult: Sendable, Equatable, Codable {
 public struct Job: Sendable, Equatable {
     public var id: JobID
     public var parameters: GenerationParameters
+    /// The checkpoint and LoRAs its backend must have, resolved at submit.
+    public var requirements: JobRequirements
     public var returnFormat: ReturnFormat
     public var status: JobStatus
     /// Higher runs first; equal priorities run in submit order.
@@ -74,6 +76,7 @@ public struct Job: Sendable, Equatable {
     public init(
         id: JobID = .make(),
         parameters: GenerationParameters,
+        requirements: JobRequirements = .none,
         returnFormat: ReturnFormat = .url,
         status: JobStatus = .queued,
         priority: Int = 0,
@@ -88,6 +91,7 @@ public struct Job: Sendable, Equatable {
     ) {
         self.id = id
         self.parameters = parameters
+        self.requirements = requirements
         self.returnFormat = returnFormat
         self.status = status
         self.priority = priority

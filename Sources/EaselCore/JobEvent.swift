@@ -11,6 +11,8 @@ public struct JobProgressState: Sendable, Equatable {
     public var errorMessage: String?
     /// SD.Next's live preview (base64, as SD.Next encoded it), only polled while someone asked for previews.
     public var previewImage: String?
+    /// The backend is loading the job's model before it generates: `progress_update` then says `loading_model`.
+    public var loadingModel: Bool
 
     public init(
         status: JobStatus,
@@ -19,7 +21,8 @@ public struct JobProgressState: Sendable, Equatable {
         totalSteps: Int? = nil,
         etaSeconds: Double? = nil,
         errorMessage: String? = nil,
-        previewImage: String? = nil
+        previewImage: String? = nil,
+        loadingModel: Bool = false
     ) {
         self.status = status
         self.fraction = fraction
@@ -28,6 +31,13 @@ public struct JobProgressState: Sendable, Equatable {
         self.etaSeconds = etaSeconds
         self.errorMessage = errorMessage
         self.previewImage = previewImage
+        self.loadingModel = loadingModel
+    }
+
+    /// The `status` word a `progress_update` carries: the job's status, or `loading_model` while a processing job's
+    /// backend loads its model (clients that know only the origin's words read it as processing).
+    public var wireStatus: String {
+        loadingModel && status == .processing ? "loading_model" : status.rawValue
     }
 }
 

@@ -11,6 +11,15 @@ public protocol JobStore: Sendable {
     /// counting the attempt. Returns nil when nothing is queued.
     func claimNext(backend: String, at date: Date) async throws -> Job?
 
+    /// The best queued job of each distinct requirement (model and LoRA set), at most `limit` of them, ordered by
+    /// requirement: what the dispatch policy chooses from. Costs one index seek per requirement, however long the
+    /// queue.
+    func queueHeads(limit: Int) async throws -> [QueueHead]
+
+    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, as `claimNext` does. Returns
+    /// nil when it is no longer queued (another backend took it, or it was cancelled).
+    func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job?
+
     /// Ends a job that is in `status` (a queued job cancelled before it started, or a processing job whose run
     /// ended) with `outcome`. Returns the stored job, or nil when the job was not in `status`.
     func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job?
@@ -51,5 +60,20 @@ extension JobStore {
     /// Puts a processing job back in the queue, its attempt counted.
     public func requeue(_ id: JobID) async throws -> Bool {
         try await requeue(id, refundingAttempt: false)
+    }
+}
+
+/// The first job in line for one requirement: enough for the dispatch policy to choose without reading the job.
+public struct QueueHead: Sendable, Equatable {
+    public var id: JobID
+    public var requirements: JobRequirements
+    public var priority: Int
+    public var createdAt: Date
+
+    public init(id: JobID, requirements: JobRequirements, priority: Int, createdAt: Date) {
+        self.id = id
+        self.requirements = requirements
+        self.priority = priority
+        self.createdAt = createdAt
     }
 }

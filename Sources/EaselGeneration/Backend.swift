@@ -84,6 +84,11 @@ public final class Backend: Sendable {
         return inventory
     }
 
+    /// A job switched the backend to `title` (SD.Next's `sd_model_checkpoint` request field switches persistently).
+    func recordLoadedCheckpoint(_ title: String) {
+        state.withLock { $0.inventory?.loadedCheckpoint = title }
+    }
+
     func setCurrentJob(_ jobID: JobID?) {
         state.withLock { $0.currentJob = jobID }
     }

@@ -5,7 +5,8 @@ import SDNext
 import ServiceLifecycle
 
 /// The seed's DeliveryWorker: one loop per backend, each running one job at a time. A new job wakes one idle
-/// loop (`DispatchSignal`), not all of them. Highest priority first, oldest first within a priority. Each loop
+/// loop (`DispatchSignal`), not all of them; the loop takes the job `DispatchPolicy` picks for its backend (one it
+/// has the model and LoRAs of, preferably with the model loaded), and wakes another when it leaves one to it. Each loop
 /// looks after its own backend's health: it checks at start, while the backend is unreachable (with backoff),
 /// every `healthCheckInterval` while idle, and when woken after `recheckAfterSilence` without an answer (so a
 /// backend that died while idle does not use up a job's attempts); never before each claim of a busy backend.
@@ -34,6 +35,8 @@ public struct DeliveryWorker: Service {
         public var circuitBreaker = CircuitBreaker.Settings()
         /// How often a backend busy with someone else's job is asked whether it is idle again. Default 1 s.
         public var busyPollInterval: Duration = .seconds(1)
+        /// Which queued job a free backend takes (model-aware by default, with a 30 s patience).
+        public var dispatch = DispatchPolicy()
         public init() {}
     }
 
@@ -81,6 +84,8 @@ public struct DeliveryWorker: Service {
                     }
                     backoff = .milliseconds(500)
                     healthDue = false
+                    // A backend that was down when the pool inventory was read runs only jobs that need nothing until read.
+                    if backend.status.inventory == nil { _ = try? await backend.refreshInventory() }
                 }
                 if let hold = await hold(of: backend, logger: logger) {
                     if holdsWakeUp { service.dispatch.jobsArrived() }
@@ -91,7 +96,12 @@ public struct DeliveryWorker: Service {
                 }
                 holdsWakeUp = false
                 do {
-                    guard let job = try await service.store.claimNext(backend: backend.url, at: Date()) else {
+                    let claim = try await claimJob(for: backend)
+                    guard let job = claim.job else {
+                        if claim.leftForOthers {
+                            service.dispatch.jobsArrived()
+                            try? await Task.sleep(for: Self.deferralPause)
+                        }
                         let woken = await service.dispatch.waitForJob(timeout: configuration.healthCheckInterval)
                         healthDue = !woken || backend.silent(for: configuration.recheckAfterSilence)
                         holdsWakeUp = woken

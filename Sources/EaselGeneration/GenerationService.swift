@@ -43,14 +43,18 @@ public struct GenerationService: Sendable {
 
     var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics) }
 
-    /// Queues a job; it runs when a backend is free. Its input images are written to files first (the stored job
-    /// holds references, `generation_started` their URLs); `InputImages.TooLarge` when one exceeds the limit.
-    public func submit(_ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0) async throws -> Job {
+    /// Queues a job; it runs when a backend with its model and LoRAs is free. Its input images are written to files
+    /// first (the stored job holds references, `generation_started` their URLs); `InputImages.TooLarge` when one
+    /// exceeds the limit. `note` (why it may wait) is the message of its first `progress_update`.
+    public func submit(
+        _ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0,
+        requirements: JobRequirements = .none, note: String? = nil
+    ) async throws -> Job {
         let problems = parameters.problems(under: limits)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
         let id = JobID.make()
         let kept = try inputs.keep(parameters, for: id, limits: limits)
-        let job = Job(id: id, parameters: kept, returnFormat: returnFormat, priority: priority)
+        let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority)
         do {
             try await store.insert(job)
         } catch {
@@ -59,6 +63,7 @@ public struct GenerationService: Sendable {
         }
         metrics.jobsSubmitted.increment()
         events.publish(.started(presenter.parameters(of: job)), for: job.id)
+        if let note { events.publish(.progress(JobProgressState(status: .queued, fraction: 0, errorMessage: note)), for: job.id) }
         dispatch.jobsArrived()
         return job
     }
@@ -113,9 +118,12 @@ public struct GenerationService: Sendable {
 
     /// Queues a job and waits for its completion (the origin's blocking `generate`). The job still goes through
     /// the queue, so a backend never runs two jobs at once.
-    public func generate(_ parameters: GenerationParameters, returnFormat: ReturnFormat) async throws -> (Job, JobCompletion) {
+    public func generate(
+        _ parameters: GenerationParameters, returnFormat: ReturnFormat, requirements: JobRequirements = .none,
+        note: String? = nil
+    ) async throws -> (Job, JobCompletion) {
         let stream = events.subscribe()
-        let job = try await submit(parameters, returnFormat: returnFormat)
+        let job = try await submit(parameters, returnFormat: returnFormat, requirements: requirements, note: note)
         for await event in stream where event.jobID == job.id {
             if case .completed(let completion) = event.kind {
                 return (try await store.job(job.id) ?? job, completion)

@@ -14,6 +14,9 @@ struct JobMonitor {
     let previewDemand: PreviewDemand
     let metrics: EaselMetrics
 
+    /// SD.Next's stage while it loads a checkpoint (`sd_models.reload_model_weights`).
+    static let loadStage = "Load model"
+
     /// Polls until cancelled; returns the tracker with everything it observed.
     func run(tracker initial: ProgressTracker, published initialState: JobProgressState) async -> ProgressTracker {
         var tracker = initial
@@ -32,10 +35,10 @@ struct JobMonitor {
             let state = JobProgressState(
                 status: .processing, fraction: progress.fraction, currentStep: progress.currentStep,
                 totalSteps: progress.totalSteps, etaSeconds: progress.etaSeconds,
-                previewImage: wantsPreview ? snapshot.currentImage : nil)
+                previewImage: wantsPreview ? snapshot.currentImage : nil, loadingModel: progress.stage == Self.loadStage)
             let newPreview = state.previewImage != nil && state.previewImage != published.previewImage
             if state.fraction != published.fraction || state.currentStep != published.currentStep
-                || state.status != published.status || newPreview {
+                || state.status != published.status || state.loadingModel != published.loadingModel || newPreview {
                 events.publish(.progress(state), for: jobID)
                 published = state
             }

@@ -66,7 +66,7 @@ struct JobRun {
         await Task { await end(generation, shuttingDown: shuttingDown, progress: observed) }.value
     }
 
-    /// Sends the job to its kind's route, its input images read back from their files.
+    /// Sends the job to its kind's route, its input images read back from their files, on the job's model.
     private func generate() async -> Result<ControlResult, any Error> {
         var request: GenerationRequest
         do {
@@ -76,6 +76,16 @@ struct JobRun {
         }
         request.fields.sendImages = true
         do {
+            if let model = job.requirements.model {
+                if request.kind == .control {
+                    // control_run has no `sd_model_checkpoint`: the switch goes through the options (under SD.Next's lock).
+                    if backend.status.inventory?.loadedCheckpoint != model {
+                        _ = try await backend.client.setOptions(["sd_model_checkpoint": .string(model)])
+                    }
+                } else {
+                    request.modelCheckpoint = model
+                }
+            }
             return .success(try await backend.client.generate(request))
         } catch {
             return .failure(error)
@@ -132,6 +142,7 @@ struct JobRun {
                     .completed(JobResult(images: stored, processed: processed, generationInfo: info)),
                     progress: finalTracker.finish())
                 backend.recordCompletion()
+                if let model = job.requirements.model { backend.recordLoadedCheckpoint(model) }
             } catch {
                 await finish(.failed(JobFailure(.storageError, "Could not store the images: \(error)")), progress: tracker.progress)
             }

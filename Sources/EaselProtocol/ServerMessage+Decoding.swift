@@ -54,7 +54,7 @@ extension ServerMessage {
             return event(update.jobID, update.seq, .progress(JobProgressState(
                 status: JobStatus(normalizing: update.status), fraction: update.progress, currentStep: update.currentStep,
                 totalSteps: update.totalSteps, etaSeconds: update.etaSeconds, errorMessage: update.errorMessage,
-                previewImage: update.previewImage)))
+                previewImage: update.previewImage, loadingModel: update.status == "loading_model")))
         case "generation_complete":
             let complete = try payload(CompleteData.self)
             return event(complete.jobID, complete.seq, .completed(JobCompletion(

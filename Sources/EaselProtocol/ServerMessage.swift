@@ -104,7 +104,7 @@ private struct MessageData: Encodable {
             try data.encode(Double?.none, forKey: Key("estimated_duration"))
         case .progress(let progress):
             try data.encode(progress.fraction, forKey: Key("progress"))
-            try data.encode(progress.status.rawValue, forKey: Key("status"))
+            try data.encode(progress.wireStatus, forKey: Key("status"))
             try data.encode(progress.currentStep, forKey: Key("current_step"))
             try data.encode(progress.totalSteps, forKey: Key("total_steps"))
             try data.encode(progress.etaSeconds.map { ($0 * 100).rounded() / 100 }, forKey: Key("eta_seconds"))

@@ -45,6 +45,16 @@ extension JobRecord {
                 """)
             try createStatusCounts(db)
         }
+        migrator.registerMigration("v3: required model and LoRAs, the queue's head per requirement") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN model TEXT NOT NULL DEFAULT '';
+                ALTER TABLE job ADD COLUMN loras TEXT NOT NULL DEFAULT '[]';
+                -- Queued jobs grouped by requirement, each group in claim order: its first row is the group's head, and
+                -- the next group starts at the first row past (model, loras). Partial, so running and finished jobs cost
+                -- it nothing.
+                CREATE INDEX job_route ON job(model, loras, priority DESC, created_at) WHERE status = 'queued';
+                """)
+        }
         return migrator
     }
 

@@ -21,6 +21,10 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var errorCode: String?
     var cancelRequestedAt: Date?
     var result: String?
+    /// The required checkpoint's title; '' when the job needs none (so that the route index orders one way).
+    var model: String
+    /// The required LoRAs as a JSON array of sorted names; `[]` when none.
+    var loras: String
 
     enum CodingKeys: String, CodingKey {
         case id, prompt, params
@@ -32,7 +36,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case attempts, backend, error
         case errorCode = "error_code"
         case cancelRequestedAt = "cancel_requested_at"
-        case result
+        case result, model, loras
     }
 
     static let encoder: JSONEncoder = {
@@ -57,6 +61,16 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         errorCode = job.failure?.code.rawValue
         cancelRequestedAt = job.cancelRequestedAt
         result = try job.result.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
+        model = job.requirements.model ?? ""
+        loras = try Self.lorasText(job.requirements.loras)
+    }
+
+    static func lorasText(_ names: [String]) throws -> String {
+        String(decoding: try encoder.encode(names), as: UTF8.self)
+    }
+
+    static func requirements(model: String, loras: String) throws -> JobRequirements {
+        JobRequirements(model: model.isEmpty ? nil : model, loras: try JSONDecoder().decode([String].self, from: Data(loras.utf8)))
     }
 
     /// A row written before failure codes existed may have a message without a code.
@@ -70,6 +84,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         return Job(
             id: JobID(rawValue: id),
             parameters: try decoder.decode(GenerationParameters.self, from: Data(params.utf8)),
+            requirements: try Self.requirements(model: model, loras: loras),
             returnFormat: ReturnFormat(rawValue: returnFormat) ?? .url,
             status: JobStatus(rawValue: status) ?? JobStatus(normalizing: status),
             priority: priority,

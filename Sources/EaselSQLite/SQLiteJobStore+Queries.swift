@@ -8,6 +8,14 @@ extension SQLiteJobStore {
         static let claim = """
             SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
             """
+        static let firstHead = """
+            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
+            ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            """
+        static let nextHead = """
+            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
+            AND (model, loras) > (?, ?) ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            """
         static let active = """
             SELECT * FROM job INDEXED BY job_active WHERE status IN ('queued', 'processing')
             ORDER BY COALESCE(started_at, created_at) DESC, created_at DESC LIMIT ?
@@ -26,7 +34,7 @@ extension SQLiteJobStore {
     /// `EXPLAIN QUERY PLAN` of each list query, by name: the details SQLite reports, one line each. A plan that
     /// sorts (`USE TEMP B-TREE`) or scans the whole table costs time that grows with the jobs stored.
     public func queryPlans() async throws -> [String: [String]] {
-        let queries = ["claim": Queries.claim, "active": Queries.active, "completed": Queries.completed,
+        let queries = ["claim": Queries.claim, "firstHead": Queries.firstHead, "nextHead": Queries.nextHead, "active": Queries.active, "completed": Queries.completed,
                        "completedBefore": Queries.completedBefore, "processing": Queries.processing]
         return try await database.read { db in
             try queries.mapValues { sql in

@@ -27,14 +27,41 @@ public struct SQLiteJobStore: JobStore {
 
     public func claimNext(backend: String, at date: Date) async throws -> Job? {
         try await database.write { db -> JobRecord? in
-            guard var record = try JobRecord.fetchOne(db, sql: Queries.claim) else { return nil }
-            record.status = JobStatus.processing.rawValue
-            record.startedAt = date
-            record.attempts += 1
-            record.backend = backend
-            try record.update(db)
-            return record
+            try JobRecord.fetchOne(db, sql: Queries.claim).map { try Self.start($0, on: backend, at: date, db) }
         }?.job()
+    }
+
+    public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
+        try await database.write { db -> JobRecord? in
+            guard let record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.queued.rawValue
+            else { return nil }
+            return try Self.start(record, on: backend, at: date, db)
+        }?.job()
+    }
+
+    private static func start(_ queued: JobRecord, on backend: String, at date: Date, _ db: Database) throws -> JobRecord {
+        var record = queued
+        record.status = JobStatus.processing.rawValue
+        record.startedAt = date
+        record.attempts += 1
+        record.backend = backend
+        try record.update(db)
+        return record
+    }
+
+    public func queueHeads(limit: Int) async throws -> [QueueHead] {
+        try await database.read { db in
+            var heads: [QueueHead] = []
+            var row = try Row.fetchOne(db, sql: Queries.firstHead)
+            while let found = row, heads.count < limit {
+                let (model, loras): (String, String) = (found["model"], found["loras"])
+                heads.append(QueueHead(
+                    id: JobID(rawValue: found["id"]), requirements: try JobRecord.requirements(model: model, loras: loras),
+                    priority: found["priority"], createdAt: found["created_at"]))
+                row = try Row.fetchOne(db, sql: Queries.nextHead, arguments: [model, loras])
+            }
+            return heads
+        }
     }
 
     public func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job? {

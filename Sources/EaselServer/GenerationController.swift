@@ -27,7 +27,12 @@ struct GenerationController<Context: RequestContext> {
         var request = request
         let submission = try await SubmitRequest.parse(
             &request, defaultReturnFormat: defaultReturnFormat, maxBodySize: service.limits.maxRequestBytes)
-        let job = try await submit { try await service.submit(submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority) }
+        let job = try await submit {
+            let routing = try routing(of: submission)
+            return try await service.submit(
+                submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority,
+                requirements: routing.requirements, note: routing.note)
+        }
         return JSONResponse(.object(["delivery_id": .string(job.id.rawValue)]))
     }
 
@@ -36,7 +41,10 @@ struct GenerationController<Context: RequestContext> {
         let submission = try await SubmitRequest.parse(
             &request, defaultReturnFormat: defaultReturnFormat, maxBodySize: service.limits.maxRequestBytes)
         let (job, completion) = try await submit {
-            try await service.generate(submission.parameters, returnFormat: submission.returnFormat)
+            let routing = try routing(of: submission)
+            return try await service.generate(
+                submission.parameters, returnFormat: submission.returnFormat, requirements: routing.requirements,
+                note: routing.note)
         }
         return JSONResponse(views.result(of: job, completion: completion))
     }
@@ -81,6 +89,11 @@ struct GenerationController<Context: RequestContext> {
             "sdnext": .bool(backends.contains { $0.status.healthy == true }),
             "backends": .array(backends.map(views.backend)),
         ]))
+    }
+
+    /// The submission's model and LoRAs, checked against the pool's inventory.
+    private func routing(of submission: SubmitRequest) throws -> PoolRequirements.Resolution {
+        try PoolRequirements(backends: backends).resolve(model: submission.model, prompt: submission.parameters.prompt ?? "")
     }
 
     private func submit<T>(_ operation: () async throws -> T) async throws -> T {

@@ -59,6 +59,8 @@ struct JobViews {
             "error": text(job.error),
             "error_code": text(job.failure?.code.rawValue),
             "cancel_requested_at": time(job.cancelRequestedAt),
+            "model": text(job.requirements.model),
+            "loras": .array(job.requirements.loras.map(JSONValue.string)),
         ])
     }
 

@@ -8,6 +8,8 @@ import Hummingbird
 /// `ParameterLimits.maxRequestBytes` is a 413.
 struct SubmitRequest {
     var parameters: GenerationParameters
+    /// The checkpoint the job asks for (`model`: title, name or hash), resolved against the pool by the controller.
+    var model: String?
     var returnFormat: ReturnFormat
     var priority: Int
 
@@ -45,11 +47,18 @@ struct SubmitRequest {
             }
         }
         guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
-        let parameters = try await decodeParameters(&request, maxBodySize: maxBodySize)
-        return SubmitRequest(parameters: parameters, returnFormat: returnFormat, priority: priority)
+        let (parameters, routing) = try await decodeParameters(&request, maxBodySize: maxBodySize)
+        return SubmitRequest(parameters: parameters, model: routing.model, returnFormat: returnFormat, priority: priority)
     }
 
-    private static func decodeParameters(_ request: inout Request, maxBodySize: Int) async throws -> GenerationParameters {
+    /// Easel's keys beside the generation parameters.
+    private struct RoutingFields: Decodable {
+        var model: String?
+    }
+
+    private static func decodeParameters(
+        _ request: inout Request, maxBodySize: Int
+    ) async throws -> (GenerationParameters, RoutingFields) {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodySize)
@@ -57,7 +66,8 @@ struct SubmitRequest {
             throw APIError(.contentTooLarge, "Request body is larger than \(maxBodySize) bytes")
         }
         do {
-            return try JSONDecoder().decode(GenerationParameters.self, from: Data(buffer: body))
+            let data = Data(buffer: body)
+            return (try JSONDecoder().decode(GenerationParameters.self, from: data), try JSONDecoder().decode(RoutingFields.self, from: data))
         } catch let error as DecodingError {
             throw APIError.invalid([problem(in: error)])
         }

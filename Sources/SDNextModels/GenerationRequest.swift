@@ -44,6 +44,25 @@ public enum GenerationRequest: Sendable, Equatable {
         }
     }
 
+    /// The checkpoint txt2img and img2img switch to before generating (`sd_model_checkpoint`, persistently). Control
+    /// has no such field (`control_run` does not declare it): nil, and setting it changes nothing.
+    public var modelCheckpoint: String? {
+        get {
+            switch self {
+            case .txt2img(let request): request.sdModelCheckpoint
+            case .img2img(let request): request.parameters.sdModelCheckpoint
+            case .control: nil
+            }
+        }
+        set {
+            switch self {
+            case .txt2img(var request): request.sdModelCheckpoint = newValue; self = .txt2img(request)
+            case .img2img(var request): request.parameters.sdModelCheckpoint = newValue; self = .img2img(request)
+            case .control: break
+            }
+        }
+    }
+
     /// The further fields (those no Swift property names) of the body's top level.
     public var further: FurtherFields {
         get {

@@ -31,7 +31,7 @@ import Testing
     /// Every list query reads an index in order: no temporary B-tree sorts the queue and no query scans the table.
     @Test func everyQueryIsServedByAnIndex() async throws {
         let plans = try await SQLiteJobStore(path: path).queryPlans()
-        #expect(Set(plans.keys) == ["claim", "active", "completed", "completedBefore", "processing"])
+        #expect(Set(plans.keys) == ["claim", "firstHead", "nextHead", "active", "completed", "completedBefore", "processing"])
         for (name, details) in plans {
             #expect(!details.isEmpty)
             for detail in details {

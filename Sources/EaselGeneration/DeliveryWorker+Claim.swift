@@ -1,0 +1,43 @@
+import EaselCore
+import Foundation
+
+extension DeliveryWorker {
+    /// Heads (one per distinct model and LoRA set queued) the policy chooses from: the cost of one choice is at most
+    /// this many index seeks. Requirements beyond it are seen once the first ones drain.
+    static let maxQueueHeads = 64
+    /// How long a loop that left jobs to another free backend waits before it looks again, so that two loops cannot
+    /// hand a wake-up back and forth while the backend meant to take the job is between two claims.
+    static let deferralPause: Duration = .milliseconds(50)
+
+    /// What one claim attempt found.
+    struct Claim {
+        var job: Job?
+        /// Jobs are queued that another free backend should take: the caller makes sure one is awake.
+        var leftForOthers = false
+    }
+
+    /// Claims the job the dispatch policy picks for `backend` among the queue's heads. The chosen job may be taken by
+    /// another backend between the read and the conditional claim; the choice is then made again.
+    func claimJob(for backend: Backend) async throws -> Claim {
+        let policy = configuration.dispatch
+        for _ in 0..<3 {
+            let heads = try await service.store.queueHeads(limit: Self.maxQueueHeads)
+            guard !heads.isEmpty else { return Claim() }
+            let view = DispatchPolicy.BackendView(inventory: backend.status.inventory)
+            let others = backends.filter { $0 !== backend && $0.isFree }.map { DispatchPolicy.BackendView(inventory: $0.status.inventory) }
+            guard let chosen = policy.choose(from: heads, for: view, others: others, at: Date()) else {
+                return Claim(leftForOthers: heads.contains { head in others.contains { $0.canRun(head.requirements) } })
+            }
+            if let job = try await service.store.claim(chosen.id, backend: backend.url, at: Date()) { return Claim(job: job) }
+        }
+        return Claim(leftForOthers: true)
+    }
+}
+
+extension Backend {
+    /// Healthy and running no Easel job: a loop that may claim at once.
+    var isFree: Bool {
+        let status = self.status
+        return status.healthy == true && status.currentJob == nil
+    }
+}

@@ -1,0 +1,142 @@
+import DynamicJSON
+import EaselServer
+import EaselTesting
+import Foundation
+import Logging
+import NIOHTTP1
+import SDNextEmulator
+import Testing
+
+/// Model-aware dispatch over real sockets on a heterogeneous pool: each emulator has its own checkpoints, loaded
+/// model and LoRAs, and a job only ever runs where its model and LoRAs are.
+@Suite(.timeLimit(.minutes(3))) struct ModelDispatchTests {
+    /// A: alpha (loaded), delta; LoRA fox. B: beta (loaded), gamma; LoRA owl. C: gamma (loaded), alpha; fox, owl.
+    static let catalogues: [(models: [String], loras: [String])] = [
+        (["alpha", "delta"], ["fox"]), (["beta", "gamma"], ["owl"]), (["gamma", "alpha"], ["fox", "owl"]),
+    ]
+
+    func withPool(
+        _ catalogues: [(models: [String], loras: [String])] = catalogues, configure: @escaping @Sendable (inout EaselConfiguration) -> Void = { _ in },
+        _ body: ([String], TestHub) async throws -> Void
+    ) async throws {
+        let configurations = catalogues.map { catalogue in
+            var configuration = EmulatorConfiguration.testing()
+            configuration.models = catalogue.models
+            configuration.loras = catalogue.loras
+            configuration.modelLoadDuration = .milliseconds(200)
+            return configuration
+        }
+        try await withSDNextEmulators(configurations: configurations, logger: Logger(label: "test-emulator")) { emulators in
+            let urls = emulators.map(\.baseURL)
+            try await withHub(backends: urls, configure: configure) { hub in
+                try await waitUntil("every inventory read") {
+                    let (_, backends) = try await hub.request(.GET, "/api/v1/generation/backends")
+                    return backends["backends"]?.array?.allSatisfy { $0["loaded_model"]?.string != nil } == true
+                }
+                try await body(urls, hub)
+            }
+        }
+    }
+
+    func delivery(_ hub: TestHub, _ id: String) async throws -> JSONValue {
+        try #require(try await hub.request(.GET, "/api/v1/generation/jobs/\(id)").body["delivery"])
+    }
+
+    func waitForCompletion(_ hub: TestHub, _ ids: [String], within seconds: Double = 30) async throws -> [JSONValue] {
+        try await waitUntil("\(ids.count) jobs completed", within: seconds) {
+            for id in ids where try await delivery(hub, id)["status"]?.string != "completed" { return false }
+            return true
+        }
+        var deliveries: [JSONValue] = []
+        for id in ids { deliveries.append(try await delivery(hub, id)) }
+        return deliveries
+    }
+
+    @Test func aJobGoesWhereItsModelIsLoadedAndLoadsItWhereNoneHasIt() async throws {
+        try await withPool { urls, hub in
+            let gamma = try await hub.queue(#"{"prompt":"on gamma","steps":3,"width":64,"height":64,"model":"GAMMA"}"#)
+            let done = try await waitForCompletion(hub, [gamma])[0]
+            #expect(done["backend_url"]?.string == urls[2], "gamma is loaded on C; B would have to switch")
+            #expect(done["model"]?.string?.hasPrefix("gamma [") == true)
+
+            try await withSocket(hub) { socket in
+                let delta = try await hub.queue(#"{"prompt":"on delta","steps":3,"width":64,"height":64,"model":"delta"}"#)
+                try await socket.send(#"{"type":"subscribe","job_ids":["\#(delta)"]}"#)
+                let events = try await socket.lifecycle(of: delta)
+                let statuses = events.filter { $0["type"]?.string == "progress_update" }.compactMap { $0["data"]?["status"]?.string }
+                #expect(statuses.contains("loading_model"), "\(statuses)")
+                #expect(events.last?["data"]?["status"]?.string == "completed")
+                #expect(try await delivery(hub, delta)["backend_url"]?.string == urls[0], "only A has delta")
+            }
+            let (_, backends) = try await hub.request(.GET, "/api/v1/generation/backends")
+            let first = backends["backends"]?.array?.first { $0["url"]?.string == urls[0] }
+            #expect(first?["loaded_model"]?.string?.hasPrefix("delta [") == true, "the switch is in A's inventory")
+        }
+    }
+
+    @Test func noJobIsSentToABackendLackingItsModelOrLoRA() async throws {
+        try await withPool { urls, hub in
+            let mixes: [(model: String?, loras: [String])] = [
+                ("alpha", []), ("delta", []), ("beta", ["owl"]), ("gamma", ["fox"]), (nil, ["owl"]),
+                ("gamma", []), ("alpha", ["fox"]), (nil, []), ("beta", []), (nil, ["fox", "owl"]),
+            ]
+            var submitted: [(id: String, model: String?, loras: [String])] = []
+            for index in 0..<20 {
+                let mix = mixes[index % mixes.count]
+                let tags = mix.loras.map { " <lora:\($0):0.7>" }.joined()
+                let model = mix.model.map { #","model":"\#($0)""# } ?? ""
+                let id = try await hub.queue(#"{"prompt":"job \#(index)\#(tags)","steps":2,"width":64,"height":64\#(model)}"#)
+                submitted.append((id, mix.model, mix.loras))
+            }
+            let deliveries = try await waitForCompletion(hub, submitted.map(\.id), within: 60)
+            var used: Set<String> = []
+            for (job, done) in zip(submitted, deliveries) {
+                let url = try #require(done["backend_url"]?.string)
+                let catalogue = Self.catalogues[try #require(urls.firstIndex(of: url))]
+                used.insert(url)
+                if let model = job.model { #expect(catalogue.models.contains(model), "\(job.id) needs \(model), ran on \(url)") }
+                for lora in job.loras { #expect(catalogue.loras.contains(lora), "\(job.id) needs \(lora), ran on \(url)") }
+            }
+            #expect(used.count == 3, "every backend served a share")
+        }
+    }
+
+    @Test func aModelOrLoRANoBackendHasIsRefusedNamingIt() async throws {
+        try await withPool { _, hub in
+            let (status, body) = try await hub.request(
+                .POST, "/api/v1/generation/queue-generation", json: #"{"prompt":"x","model":"zeta"}"#)
+            #expect(status == 422 && body["detail"]?[0]?["loc"]?[1]?.string == "model", "\(body)")
+            #expect(body["detail"]?[0]?["msg"]?.string?.contains("zeta") == true, "\(body)")
+            let (loraStatus, loraBody) = try await hub.request(
+                .POST, "/api/v1/generation/generate", json: #"{"prompt":"x <lora:heron:1>"}"#)
+            #expect(loraStatus == 422 && loraBody["detail"]?[0]?["loc"]?[1]?.string == "prompt", "\(loraBody)")
+            let (wrongType, typeBody) = try await hub.request(
+                .POST, "/api/v1/generation/queue-generation", json: #"{"prompt":"x","model":7}"#)
+            #expect(wrongType == 422 && typeBody["detail"]?[0]?["loc"]?[1]?.string == "model", "\(typeBody)")
+        }
+    }
+
+    /// One backend with alpha loaded; a beta job waits behind a stream of alpha jobs only until its patience runs out.
+    @Test(arguments: [true, false]) func aSwitchJobWaitsAtMostItsPatience(shortPatience: Bool) async throws {
+        try await withPool([(["alpha", "beta"], [])], configure: { configuration in
+            if shortPatience { configuration.worker.dispatch.patience = .seconds(3) }
+        }) { _, hub in
+            // The first job runs ~1 s, so every other job is queued before the next claim; the alpha jobs run ~4 s after it.
+            let busy = try await hub.queue(#"{"prompt":"first","steps":100,"width":64,"height":64,"model":"alpha"}"#)
+            try await waitUntil("the first job runs") { try await delivery(hub, busy)["status"]?.string == "processing" }
+            let beta = try await hub.queue(#"{"prompt":"beta","steps":2,"width":64,"height":64,"model":"beta"}"#)
+            var alphas: [String] = []
+            for index in 0..<12 {
+                alphas.append(try await hub.queue(#"{"prompt":"alpha \#(index)","steps":30,"width":64,"height":64,"model":"alpha"}"#))
+            }
+            let deliveries = try await waitForCompletion(hub, [beta] + alphas, within: 60)
+            let starts = deliveries.map { $0["started_at"]?.string ?? "" }
+            let alphasBefore = starts.dropFirst().filter { $0 < starts[0] }.count
+            if shortPatience {
+                #expect(alphasBefore >= 1 && alphasBefore < alphas.count, "beta started after \(alphasBefore) alpha jobs")
+            } else {
+                #expect(alphasBefore == alphas.count, "without patience running out, beta goes last")
+            }
+        }
+    }
+}
