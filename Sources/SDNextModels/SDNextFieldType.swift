@@ -71,7 +71,8 @@ public enum SDNextFieldType: Sendable {
             case .success(let number): return .success(number)
             case .failure(let refusal):
                 let notString = FieldIssue(
-                    type: "string_type", loc: path + [.string("str")], msg: "Input should be a valid string", input: value)
+                    type: "string_type", loc: path + [.string("str")], msg: "Input should be a valid string",
+                    input: value)
                 return .failure(FieldIssues(all: refusal.all + [notString]))
             }
         case .float:

@@ -83,8 +83,11 @@ import Testing
         #expect(context.codingPath.last?.stringValue == "hdr_mode")
         #expect(context.debugDescription == "Input should be a valid integer, unable to parse string as an integer")
         // A list names each bad item by its index.
-        guard case .failure(let items) = SDNextFieldType.stringList.coerce(.array([.string("a"), .number(3), .bool(true)]), field: "s")
-        else { Issue.record("accepted"); return }
+        let mixed = JSONValue.array([.string("a"), .number(3), .bool(true)])
+        guard case .failure(let items) = SDNextFieldType.stringList.coerce(mixed, field: "s") else {
+            Issue.record("accepted")
+            return
+        }
         #expect(items.reason == "1: Input should be a valid string; 2: Input should be a valid string")
     }
 

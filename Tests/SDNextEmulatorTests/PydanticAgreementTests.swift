@@ -8,7 +8,7 @@ import Testing
 /// pydantic's own, as the emulator answers with them: every field type × a spread of JSON values is validated by
 /// pydantic v2 in a child python3 (`Tests/Compat/pydantic_coercions.py`) and by `SDNextField.validate`, and both
 /// must accept the same values, coerce them alike (an int stays an int, a float a float), and refuse the others
-/// for the same reasons at the same places.
+/// for the same reasons (type, message, input, context) at the same places.
 @Suite(.timeLimit(.minutes(1))) struct PydanticAgreementTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Compat/pydantic_coercions.py")
@@ -18,8 +18,9 @@ import Testing
         || (try? run(["-c", "import pydantic"])) != nil
 
     static let types: [(String, SDNextFieldType)] = [
-        ("string", .string), ("stringList", .stringList), ("int", .int), ("intOrString", .intOrString),
-        ("float", .float), ("bool", .bool), ("list", .list), ("dict", .dict), ("any", .any),
+        ("string", .string), ("stringList", .stringList), ("imageList", .imageList), ("int", .int),
+        ("intOrString", .intOrString), ("float", .float), ("bool", .bool), ("list", .list), ("dict", .dict),
+        ("any", .any),
     ]
     static let values: [JSONValue] = [
         .int(20), .double(20.0), .double(20.5), .int(-1), .int(0), .int(1), .int(2), .double(1e20), .double(1.0),
@@ -56,7 +57,10 @@ import Testing
                 case .failure(let refused):
                     let expected = try #require(verdict.objectValue?["issues"]?.arrayValue, "we refused, \(context)")
                     let mine = refused.all.map { issue -> JSONValue in
-                        .array([.string(issue.type), .array(Array(issue.loc.dropFirst(2)))])
+                        .array([
+                            .string(issue.type), .array(Array(issue.loc.dropFirst(2))), .string(issue.msg), issue.input,
+                            issue.ctx.map(JSONValue.object) ?? .null,
+                        ])
                     }
                     #expect(mine == expected, "we said \(JSONWriter.string(.array(mine))), \(context)")
                 }

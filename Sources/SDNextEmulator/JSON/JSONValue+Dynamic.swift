@@ -12,7 +12,8 @@ extension JSONValue {
         case .double(let number): .number(number)
         case .string(let text): .string(text)
         case .array(let items): .array(items.map(\.dynamic))
-        case .object(let object): .object(Dictionary(uniqueKeysWithValues: object.entries.map { ($0.key, $0.value.dynamic) }))
+        case .object(let object):
+            .object(Dictionary(uniqueKeysWithValues: object.entries.map { ($0.key, $0.value.dynamic) }))
         }
     }
 
