@@ -42,6 +42,8 @@ let package = Package(
             name: "SDNextEmulator",
             dependencies: [
                 "CImageCodec",
+                "DynamicJSON",
+                "SDNextModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -222,6 +224,7 @@ let package = Package(
             dependencies: [
                 "EaselTesting",
                 "SDNextEmulator",
+                "SDNextModels",
                 "CImageCodec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,7 +2,7 @@ import DynamicJSON
 
 /// The fields of an SD.Next body that no Swift property models: kept as JSON and sent back as they came, so a
 /// client can use every field SD.Next accepts, not just the ones Easel names. Those SD.Next's signatures declare
-/// are checked against their type when decoded (`SDNextFieldType`); SD.Next checks the rest.
+/// are checked when decoded with pydantic's own coercions (`SDNextField`); SD.Next checks the rest.
 public typealias FurtherFields = [String: JSONValue]
 
 /// Any JSON key, for reading and writing the keys a type does not declare.
@@ -16,16 +16,19 @@ struct AnyCodingKey: CodingKey {
 }
 
 extension Decoder {
-    /// Every member of the body this decoder reads whose key is not in `known`. A member `types` names must have
-    /// that type (else a `typeMismatch` at its key); others are kept unchecked, for SD.Next to judge.
-    func furtherFields(known: Set<String>, types: [String: SDNextFieldType] = [:]) throws -> FurtherFields {
+    /// Every member of the body this decoder reads whose key is not in `known`, as sent. A member one of `fields`
+    /// names must be one pydantic takes for it (else `dataCorrupted` at its key, with pydantic's reason); others
+    /// are kept unchecked, for SD.Next to judge.
+    func furtherFields(known: Set<String>, fields: [SDNextField] = []) throws -> FurtherFields {
         let container = try container(keyedBy: AnyCodingKey.self)
         var further: FurtherFields = [:]
         for key in container.allKeys where !known.contains(key.stringValue) {
             let value = try container.decode(JSONValue.self, forKey: key)
-            if let type = types[key.stringValue], !type.accepts(value) {
-                throw DecodingError.typeMismatch(type.swiftType, DecodingError.Context(
-                    codingPath: codingPath + [key], debugDescription: "SD.Next declares \(key.stringValue) as \(type)"))
+            if let field = fields.first(where: { $0.name == key.stringValue }),
+                case .failure(let refused) = field.coerce(value)
+            {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: codingPath + [key], debugDescription: refused.reason))
             }
             further[key.stringValue] = value
         }

@@ -69,8 +69,26 @@ import Testing
         #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","hdr_mode":"bright"}"#) }
         #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","hdr_clamp":[true]}"#) }
         #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","kind":"control","input_type":1.5}"#) }
+        // `control_run` gives `input_type: int` no Optional, so pydantic refuses an explicit null there.
+        #expect(throws: DecodingError.self) { try decode(#"{"prompt":"x","kind":"control","input_type":null}"#) }
+        #expect(try decode(#"{"prompt":"x","kind":"control","units":null}"#).request.further["units"] == .null)
         let lax = try decode(#"{"prompt":"x","hdr_mode":"2","hdr_clamp":1,"grading_hue":3,"face":{"mode":"a"}}"#)
         #expect(lax.request.further["hdr_mode"] == .string("2") && lax.request.further["face"] != nil)
+    }
+
+    /// The refusal carries pydantic's reason, so Easel's 422 says what SD.Next's would.
+    @Test func aRefusedFurtherFieldGivesPydanticsReason() throws {
+        let error = try #require(throws: DecodingError.self) { try decode(#"{"prompt":"x","hdr_mode":"bright"}"#) }
+        guard case .dataCorrupted(let context) = error else { Issue.record("\(error)"); return }
+        #expect(context.codingPath.last?.stringValue == "hdr_mode")
+        #expect(context.debugDescription == "Input should be a valid integer, unable to parse string as an integer")
+        // A list names each bad item by its index.
+        let mixed = JSONValue.array([.string("a"), .number(3), .bool(true)])
+        guard case .failure(let items) = SDNextFieldType.stringList.coerce(mixed, field: "s") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(items.reason == "1: Input should be a valid string; 2: Input should be a valid string")
     }
 
     @Test func anUnknownKindIsRefused() {

@@ -1,11 +1,14 @@
 import Foundation
+import SDNextModels
 import Testing
 
 @testable import SDNextEmulator
 
-/// The emulator's coercions against pydantic's own: every field type × a spread of JSON values is validated by
-/// pydantic v2 in a child python3 (`Tests/Compat/pydantic_coercions.py`) and by `FieldType.coerce`, and both must
-/// accept the same values, coerce them alike, and refuse the others for the same reasons at the same places.
+/// The shared coercions (`SDNextFieldType.coerce` in SDNextModels, which Easel checks further fields with) against
+/// pydantic's own, as the emulator answers with them: every field type × a spread of JSON values is validated by
+/// pydantic v2 in a child python3 (`Tests/Compat/pydantic_coercions.py`) and by `SDNextField.validate`, and both
+/// must accept the same values, coerce them alike (an int stays an int, a float a float), and refuse the others
+/// for the same reasons (type, message, input, context) at the same places.
 @Suite(.timeLimit(.minutes(1))) struct PydanticAgreementTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Compat/pydantic_coercions.py")
@@ -14,9 +17,10 @@ import Testing
         ProcessInfo.processInfo.environment["EASEL_REQUIRE_CLIENT_TOOLS"] == "1"
         || (try? run(["-c", "import pydantic"])) != nil
 
-    static let types: [(String, FieldType)] = [
-        ("string", .string), ("stringList", .stringList), ("int", .int), ("intOrString", .intOrString),
-        ("float", .float), ("bool", .bool), ("list", .list), ("dict", .dict), ("any", .any),
+    static let types: [(String, SDNextFieldType)] = [
+        ("string", .string), ("stringList", .stringList), ("imageList", .imageList), ("int", .int),
+        ("intOrString", .intOrString), ("float", .float), ("bool", .bool), ("list", .list), ("dict", .dict),
+        ("any", .any),
     ]
     static let values: [JSONValue] = [
         .int(20), .double(20.0), .double(20.5), .int(-1), .int(0), .int(1), .int(2), .double(1e20), .double(1.0),
@@ -44,29 +48,23 @@ import Testing
             for value in Self.values {
                 defer { index += 1 }
                 let verdict = verdicts[index]
-                let ours = FieldSpec("field", type, .null, nullable: false).coerce(value)
+                let ours = SDNextField("field", type, .null, nullable: false).validate(value)
                 let context = "\(name) ← \(JSONWriter.string(value)): pydantic \(JSONWriter.string(verdict))"
                 switch ours {
                 case .success(let coerced):
                     let expected = try #require(verdict.objectValue?["ok"], "we accepted, \(context)")
-                    #expect(Self.same(coerced, expected), "we made \(JSONWriter.string(coerced)), \(context)")
+                    #expect(coerced == expected, "we made \(JSONWriter.string(coerced)), \(context)")
                 case .failure(let refused):
                     let expected = try #require(verdict.objectValue?["issues"]?.arrayValue, "we refused, \(context)")
                     let mine = refused.all.map { issue -> JSONValue in
-                        .array([.string(issue.type), .array(Array(issue.loc.dropFirst(2)))])
+                        .array([
+                            .string(issue.type), .array(Array(issue.loc.dropFirst(2))), .string(issue.msg), issue.input,
+                            issue.ctx.map(JSONValue.object) ?? .null,
+                        ])
                     }
                     #expect(mine == expected, "we said \(JSONWriter.string(.array(mine))), \(context)")
                 }
             }
-        }
-    }
-
-    /// Equal JSON, with numbers compared by value (pydantic dumps a float field's 20 as 20.0).
-    private static func same(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.int, .double), (.double, .int), (.double, .double): lhs.doubleValue == rhs.doubleValue
-        case (.array(let left), .array(let right)): left.count == right.count && zip(left, right).allSatisfy(same)
-        default: lhs == rhs
         }
     }
 

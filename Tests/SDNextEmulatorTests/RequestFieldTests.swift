@@ -78,6 +78,22 @@ import Testing
         }
     }
 
+    /// The coercion is shared with Easel and works on numbers alone; on the wire the emulator still answers with
+    /// pydantic's kinds: a coerced int field an int, a float field a float, a default as the signature writes it
+    /// (`cfg_end: float = 1`), a refused value as it was sent.
+    @Test func echoedNumbersKeepPydanticsKinds() async throws {
+        try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in
+            let client = EmulatorClient(emulator)
+            let lax = try await client.post(
+                "/sdapi/v1/txt2img", #"{"prompt":"x","steps":"1","width":64.0,"height":true,"cfg_scale":"5"}"#)
+            #expect(lax.text.contains(#""steps":1,"#) && lax.text.contains(#""width":64,"#), "\(lax.text)")
+            #expect(lax.text.contains(#""height":1,"#) && lax.text.contains(#""cfg_scale":5.0,"#))
+            #expect(lax.text.contains(#""cfg_end":1,"#) && lax.text.contains(#""guidance_scale":6.0,"#))
+            let refused = try await client.post("/sdapi/v1/txt2img", "{\(Self.small),\"tiling\":2.0}")
+            #expect(refused.status == 422 && refused.text.contains(#""input":2.0"#), "\(refused.text)")
+        }
+    }
+
     /// control looks its sampler up with `get_sampler_index(sampler_name)`: an exact name, else "Default"; no 404.
     @Test func controlRunsAnUnknownSamplerAsDefault() async throws {
         try await withEmulator(EmulatorConfiguration.testing(stepDuration: .milliseconds(5))) { emulator in

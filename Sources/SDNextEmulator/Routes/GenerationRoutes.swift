@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import SDNextModels
 
 /// `POST /sdapi/v1/txt2img`, `/img2img` and `/control`: validate (before the lock, as SD.Next
 /// does), queue behind the global lock, run the stages, then encode the images.
@@ -45,7 +46,7 @@ struct GenerationRoutes: Sendable {
     /// (`validate_sampler_name(sampler_name or sampler_index)`): an empty `sampler_name` falls back to
     /// `sampler_index`, which names a sampler only when it is a string (A1111 clients send `"Euler a"` there); the
     /// canonical name is what the generation uses (`parameters` still echoes the request as sent).
-    private static func validated(_ body: JSONValue, fields: [FieldSpec]) throws -> ParsedRequest {
+    private static func validated(_ body: JSONValue, fields: [SDNextField]) throws -> ParsedRequest {
         var parsed = try RequestSchema.validate(body, fields: fields)
         let named = parsed.values["sampler_name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         guard let sampler = named ?? parsed.values["sampler_index"]?.stringValue,
@@ -63,7 +64,7 @@ struct GenerationRoutes: Sendable {
     }
 
     /// One control image per unit that carries one: its `override`, else its `image`, as `prepare_control` picks.
-    /// (Request-level `inputs` cannot carry any: the model refuses every JSON item, see `FieldType.imageList`.)
+    /// (Request-level `inputs` cannot carry any: the model refuses every JSON item, see `SDNextFieldType.imageList`.)
     private static func controlImages(_ request: ParsedRequest) throws -> [RGBImage] {
         try (request.values["control"]?.arrayValue ?? []).compactMap { unit in
             let object = unit.objectValue

@@ -1,4 +1,5 @@
 import Hummingbird
+import SDNextModels
 
 /// `POST /sdapi/v1/png-info` and the single-image postprocessing routes (`extra-single-image`, and
 /// `process`, the same handler), as `modules/api/endpoints.post_pnginfo` and `process.py` answer.
@@ -12,25 +13,25 @@ struct ImageInfoRoutes: Sendable {
     static let paths: Set<String> = ["/sdapi/v1/png-info", "/sdapi/v1/extra-single-image", "/sdapi/v1/process"]
 
     /// `ReqProcess`'s fields with their defaults (models.py); `image` is required besides.
-    static let processFields: [FieldSpec] = [
-        FieldSpec("resize_mode", .float, 0.0),
-        FieldSpec("show_extras_results", .bool, true),
-        FieldSpec("upscaling_resize", .float, 2.0),
-        FieldSpec("upscaling_resize_w", .int, 512),
-        FieldSpec("upscaling_resize_h", .int, 512),
-        FieldSpec("upscaling_crop", .bool, true),
-        FieldSpec("upscaler_1", .string, "None"),
-        FieldSpec("upscaler_2", .string, "None"),
-        FieldSpec("extras_upscaler_2_visibility", .float, 0.0),
-        FieldSpec("script_args", .dict, nil),
-        FieldSpec("image", .string, nil),
+    static let processFields: [SDNextField] = [
+        SDNextField("resize_mode", .float, 0.0),
+        SDNextField("show_extras_results", .bool, true),
+        SDNextField("upscaling_resize", .float, 2.0),
+        SDNextField("upscaling_resize_w", .int, 512),
+        SDNextField("upscaling_resize_h", .int, 512),
+        SDNextField("upscaling_crop", .bool, true),
+        SDNextField("upscaler_1", .string, "None"),
+        SDNextField("upscaler_2", .string, "None"),
+        SDNextField("extras_upscaler_2_visibility", .float, 0.0),
+        SDNextField("script_args", .dict, .null),
+        SDNextField("image", .string, .null),
     ]
 
     func register(on group: RouterGroup<Context>) {
         group.post("/sdapi/v1/png-info") { request, context in
             var request = request
             let body = try await request.jsonBody(context: context)
-            let parsed = try RequestSchema.validate(body, fields: [FieldSpec("image", .string, nil)])
+            let parsed = try RequestSchema.validate(body, fields: [SDNextField("image", .string, .null)])
             guard let image = parsed.values["image"]?.stringValue else { throw Self.missingImage(body) }
             return Response.json(try Self.imageInfo(image))
         }

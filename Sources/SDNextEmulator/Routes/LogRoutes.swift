@@ -1,4 +1,5 @@
 import Hummingbird
+import SDNextModels
 
 /// `GET /sdapi/v1/log?lines=&clear=` and `POST /sdapi/v1/log` (`server.get_log`, `server.post_log`): the UI's log
 /// lines go into the server's ring buffer, and any client reads it back.
@@ -36,7 +37,7 @@ struct LogRoutes: Sendable {
 
     /// `ReqPostLog`.
     private static let postFields = [
-        FieldSpec("json", .dict, .null), FieldSpec("message", .string, .null), FieldSpec("debug", .string, .null),
-        FieldSpec("error", .string, .null),
+        SDNextField("json", .dict, .null), SDNextField("message", .string, .null), SDNextField("debug", .string, .null),
+        SDNextField("error", .string, .null),
     ]
 }

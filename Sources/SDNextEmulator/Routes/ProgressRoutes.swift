@@ -1,4 +1,5 @@
 import Hummingbird
+import SDNextModels
 
 /// The routes that never take the queue lock and answer at once during a generation:
 /// `/progress`, `/status`, `/interrupt`, `/skip`, `/history` and `/internal/progress` (and A1111's
@@ -51,8 +52,8 @@ struct ProgressRoutes: Sendable {
         }
     }
 
-    private static func field(_ body: JSONObject, _ name: String, _ type: FieldType) throws -> JSONValue {
-        switch FieldSpec(name, type, .null).coerce(body[name] ?? .null) {
+    private static func field(_ body: JSONObject, _ name: String, _ type: SDNextFieldType) throws -> JSONValue {
+        switch SDNextField(name, type, .null).validate(body[name] ?? .null) {
         case .success(let value): return value
         case .failure(let issues): throw APIError.validation(issues.all)
         }

@@ -1,11 +1,12 @@
 import Hummingbird
+import SDNextModels
 
 /// Query parameters parsed as FastAPI parses them, with its 422 bodies on bad or missing input.
 extension Request {
     /// A boolean query parameter with pydantic's parsing (`true`, `1`, `yes`, `on`, …).
     func boolQuery(_ name: String, default defaultValue: Bool) throws -> Bool {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
-        switch FieldType.bool.coerce(.string(text), field: name) {
+        switch SDNextFieldType.bool.validate(.string(text), field: name) {
         case .success(let value): return value.boolValue ?? defaultValue
         case .failure(let issues):
             throw APIError.validation(issues.all.map {
@@ -18,7 +19,7 @@ extension Request {
     /// An integer query parameter with pydantic's parsing and its 422 on bad input.
     func intQuery(_ name: String, default defaultValue: Int) throws -> Int {
         guard let text = uri.queryParameters.get(name) else { return defaultValue }
-        switch FieldType.int.coerce(.string(text), field: name) {
+        switch SDNextFieldType.int.validate(.string(text), field: name) {
         case .success(let value): return value.intValue ?? defaultValue
         case .failure(let issues):
             throw APIError.validation(issues.all.map {
