@@ -79,7 +79,7 @@ public struct ControlRequest: Sendable, Codable, Equatable {
         unitType = try container.decodeIfPresent(String.self, forKey: .unitType)
         control = try container.decodeIfPresent([ControlUnit].self, forKey: .control)
         further = try decoder.furtherFields(
-            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), fields: SDNextField.control)
+            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), fields: SDNextField.controlModel)
     }
 
     public func encode(to encoder: any Encoder) throws {

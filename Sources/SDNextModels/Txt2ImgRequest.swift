@@ -67,7 +67,7 @@ public struct Txt2ImgRequest: Sendable, Codable, Equatable {
         overrideSettingsRestoreAfterwards = try container.decodeIfPresent(
             Bool.self, forKey: .overrideSettingsRestoreAfterwards)
         further = try decoder.furtherFields(
-            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), fields: SDNextField.processing)
+            known: GenerationFields.CodingKeys.names.union(CodingKeys.names), fields: SDNextField.txt2img)
     }
 
     public func encode(to encoder: any Encoder) throws {

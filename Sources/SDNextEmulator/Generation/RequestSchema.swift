@@ -1,58 +1,11 @@
 import SDNextModels
 
-/// The request models of SD.Next's generation routes, as pydantic builds them: the generated signature tables
-/// (`SDNextField+Signatures.swift` in SDNextModels) overlaid with the extra fields `modules/api/models.py` and
-/// `modules/api/control.py` declare. An extra field replaces a signature field of the same name in place, as a
-/// Python dict update keeps the key's position, so `parameters` echoes fields in SD.Next's order. Unknown keys
-/// are ignored (pydantic's `extra='ignore'`).
+/// Validation of SD.Next's request models (`SDNextField.txt2img`, `.img2img`, `.controlModel` in SDNextModels): the
+/// FastAPI/pydantic step before a handler runs. Unknown keys are ignored (pydantic's `extra='ignore'`).
 enum RequestSchema {
-    /// Extra fields are not wrapped in Optional: `sampler_name: null` is a 422, not a fallback.
-    private static let generationExtras: [SDNextField] = [
-        SDNextField("sampler_index", .intOrString, 0, nullable: false),
-        SDNextField("sampler_name", .string, "Default", nullable: false),
-        SDNextField("hr_sampler_name", .string, "Same as primary", nullable: false),
-        SDNextField("script_name", .string, ""),
-        SDNextField("script_args", .list, .emptyList, nullable: false),
-        SDNextField("send_images", .bool, true, nullable: false),
-        SDNextField("save_images", .bool, false, nullable: false),
-        SDNextField("alwayson_scripts", .dict, .emptyDict, nullable: false),
-        SDNextField("ip_adapter", .list, .null),
-        SDNextField("control_units", .list, .null),
-        SDNextField("init_control", .list, .null),
-    ]
-
-    static let txt2img = SDNextField.processing.overlaid(
-        by: generationExtras + [
-            SDNextField("face", .dict, .null),
-            SDNextField("extra", .dict, .emptyDict),
-        ])
-
-    static let img2img = SDNextField.processing.overlaid(
-        by: generationExtras + [
-            SDNextField("init_images", .list, .null, nullable: false),
-            SDNextField("denoising_strength", .float, 0.5, nullable: false),
-            SDNextField("mask", .string, .null),
-            SDNextField("include_init_images", .bool, false, nullable: false),
-            SDNextField("face_id", .dict, .null),
-            SDNextField("extra", .dict, .emptyDict),
-        ])
-
-    /// `/sdapi/v1/control`, built from `control_run()`: `batch_count` not `n_iter`, and the size
-    /// from `width_before`/`height_before` (plain `width`/`height` are ignored).
-    static let control = SDNextField.control.overlaid(by: [
-        SDNextField("sampler_name", .string, "Default", nullable: false),
-        SDNextField("script_name", .string, .null),
-        SDNextField("script_args", .list, .emptyList, nullable: false),
-        SDNextField("send_images", .bool, true, nullable: false),
-        SDNextField("save_images", .bool, false, nullable: false),
-        SDNextField("alwayson_scripts", .dict, .emptyDict, nullable: false),
-        SDNextField("ip_adapter", .list, .null),
-        SDNextField("face", .dict, .null),
-        SDNextField("control", .list, .emptyList),
-        SDNextField("xyz", .dict, .null),
-        SDNextField("extra", .dict, .emptyDict),
-        SDNextField("init_control", .list, .null),
-    ])
+    static let txt2img = SDNextField.txt2img
+    static let img2img = SDNextField.img2img
+    static let control = SDNextField.controlModel
 
     /// Validates a body against `fields`: the FastAPI/pydantic step before the handler runs.
     static func validate(_ body: JSONValue, fields: [SDNextField]) throws(APIError) -> ParsedRequest {
@@ -110,20 +63,4 @@ struct ParsedRequest: Sendable {
     var echo: JSONValue { .object(values) }
 
     mutating func set(_ name: String, _ value: JSONValue) { values[name] = value }
-}
-
-extension [SDNextField] {
-    /// These fields with `extras` applied as a Python dict update: a known name is replaced where it stands, a new
-    /// one is appended.
-    func overlaid(by extras: [SDNextField]) -> [SDNextField] {
-        var fields = self
-        for extra in extras {
-            if let index = fields.firstIndex(where: { $0.name == extra.name }) {
-                fields[index] = extra
-            } else {
-                fields.append(extra)
-            }
-        }
-        return fields
-    }
 }
