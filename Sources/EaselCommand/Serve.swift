@@ -89,8 +89,6 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
         }
-        guard ["model-aware", "fifo"].contains(dispatch) else { throw ValidationError("--dispatch must be model-aware or fifo") }
-        guard dispatchPatienceMilliseconds >= 0 else { throw ValidationError("--dispatch-patience-ms must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
         _ = try emulatorConfigurations()

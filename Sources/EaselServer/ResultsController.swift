@@ -53,8 +53,10 @@ struct ResultsController<Context: RequestContext> {
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let id = try GenerationController<Context>.jobID(context)
         guard try await service.store.deleteFinished(id) != nil else { throw APIError.notFound("Result not found") }
-        try service.presenter.images.deleteImages(of: id)
+        // The row is gone: remove both folders even if the first removal fails, then report that failure.
+        let images = Result { try service.presenter.images.deleteImages(of: id) }
         try service.inputs.delete(of: id)
+        try images.get()
         return Response(status: .noContent)
     }
 

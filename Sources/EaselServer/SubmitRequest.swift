@@ -47,18 +47,24 @@ struct SubmitRequest {
             }
         }
         guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
-        let (parameters, routing) = try await decodeParameters(&request, maxBodySize: maxBodySize)
-        return SubmitRequest(parameters: parameters, model: routing.model, returnFormat: returnFormat, priority: priority)
+        let body = try await decodeBody(&request, maxBodySize: maxBodySize)
+        return SubmitRequest(parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority)
     }
 
-    /// Easel's keys beside the generation parameters.
-    private struct RoutingFields: Decodable {
+    /// The body read once: the generation parameters and Easel's `model` beside them.
+    private struct Body: Decodable {
+        var parameters: GenerationParameters
         var model: String?
+
+        private enum Key: String, CodingKey { case model }
+
+        init(from decoder: any Decoder) throws {
+            parameters = try GenerationParameters(from: decoder)
+            model = try decoder.container(keyedBy: Key.self).decodeIfPresent(String.self, forKey: .model)
+        }
     }
 
-    private static func decodeParameters(
-        _ request: inout Request, maxBodySize: Int
-    ) async throws -> (GenerationParameters, RoutingFields) {
+    private static func decodeBody(_ request: inout Request, maxBodySize: Int) async throws -> Body {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBodySize)
@@ -66,8 +72,7 @@ struct SubmitRequest {
             throw APIError(.contentTooLarge, "Request body is larger than \(maxBodySize) bytes")
         }
         do {
-            let data = Data(buffer: body)
-            return (try JSONDecoder().decode(GenerationParameters.self, from: data), try JSONDecoder().decode(RoutingFields.self, from: data))
+            return try JSONDecoder().decode(Body.self, from: Data(buffer: body))
         } catch let error as DecodingError {
             throw APIError.invalid([problem(in: error)])
         }

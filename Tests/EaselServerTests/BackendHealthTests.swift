@@ -75,13 +75,15 @@ import Testing
                     // Someone uses SD.Next directly: a txt2img Easel did not send.
                     let direct = SDNextClient(configuration: SDNextConfiguration(baseURL: emulators[0].baseURL))
                     let foreign = Task {
-                        try await direct.txt2img(Txt2ImgRequest(GenerationFields(prompt: "mine", steps: 150), width: 64, height: 64))
+                        // Long enough to outlast any machine's delays; interrupted once Easel's hold is seen.
+                        try await direct.txt2img(Txt2ImgRequest(GenerationFields(prompt: "mine", steps: 10_000), width: 64, height: 64))
                     }
                     try await waitUntil("the foreign job to sample") { try await direct.progress().isSampling }
                     let job = try await hub.queue(#"{"prompt":"waits","steps":2,"width":64,"height":64}"#)
                     // Checked before each claim: the job's arrival makes the backend look.
                     try await waitUntil("busy_elsewhere") { try await backend(hub)["busy_elsewhere"] == .bool(true) }
                     #expect(try await hub.request(.GET, "/api/v1/generation/jobs/\(job)").body["delivery"]?["status"]?.string == "queued")
+                    try await direct.interrupt()
                     _ = try await foreign.value
                     let complete = try await socket.next("generation_complete", job: job)
                     #expect(complete["data"]?["status"]?.string == "completed")
