@@ -203,4 +203,45 @@ import Testing
             }
         }
     }
+
+    /// The inventory said A has alpha, but A was restarted without it: SD.Next aborts the run (200, no images), A's
+    /// inventory is read again, and the job goes back to the queue, its attempt not counted, for B, which has alpha.
+    @Test func aJobWhoseModelLeftItsBackendIsRequeuedForOneThatHasIt() async throws {
+        func configuration(_ models: [String], port: Int = 0) -> EmulatorConfiguration {
+            var configuration = EmulatorConfiguration.testing()
+            configuration.models = models
+            configuration.port = port
+            return configuration
+        }
+        let logger = Logger(label: "test-emulator")
+        try await withSDNextEmulators(configurations: [configuration(["alpha", "beta"])], logger: logger) { others in
+            let b = others[0]
+            let port = try await withSDNextEmulator(configuration: configuration(["alpha"]), logger: logger) { $0.port }
+            let urlA = "http://127.0.0.1:\(port)"
+            try await withHub(backends: [urlA, b.baseURL], configure: { $0.inventoryInterval = .seconds(3600) }) { hub in
+                func loadedModel(_ url: String) async throws -> String? {
+                    let (_, backends) = try await hub.request(.GET, "/api/v1/generation/backends")
+                    return backends["backends"]?.array?.first { $0["url"]?.string == url }?["loaded_model"]?.string
+                }
+                var hang = FaultSettings()
+                hang.hang = true
+                try await withSDNextEmulator(configuration: configuration(["alpha"], port: port), logger: logger) { _ in
+                    try await waitUntil("both inventories read") {
+                        let (a, other) = (try await loadedModel(urlA), try await loadedModel(b.baseURL))
+                        return a != nil && other != nil
+                    }
+                    await b.controls.setFaults(hang)
+                    let beta = try await hub.queue(#"{"prompt":"beta","steps":3,"width":64,"height":64,"model":"beta"}"#)
+                    try await waitUntil("B runs the beta job") { try await delivery(hub, beta)["status"]?.string == "processing" }
+                }
+                try await withSDNextEmulator(configuration: configuration(["gamma"], port: port), logger: logger) { _ in
+                    let alpha = try await hub.queue(#"{"prompt":"alpha","steps":2,"width":64,"height":64,"model":"alpha"}"#)
+                    try await waitUntil("A's inventory was read again") { try await loadedModel(urlA)?.hasPrefix("gamma [") == true }
+                    await b.controls.setFaults(FaultSettings())
+                    let done = try await waitForCompletion(hub, [alpha])[0]
+                    #expect(done["backend_url"]?.string == b.baseURL && done["attempts"]?.int == 1, "\(done)")
+                }
+            }
+        }
+    }
 }
