@@ -3,7 +3,7 @@ import Foundation
 
 extension DeliveryWorker {
     /// Heads (one per distinct model and LoRA set queued) the policy chooses from: the cost of one choice is at most
-    /// this many index seeks. Requirements beyond it are seen once the first ones drain.
+    /// this many index seeks. Beyond it the store adds the queue's first job in claim order, so no requirement starves.
     static let maxQueueHeads = 64
     /// How long a loop that left jobs to another free backend waits before it looks again, so that two loops cannot
     /// hand a wake-up back and forth while the backend meant to take the job is between two claims.
@@ -25,7 +25,8 @@ extension DeliveryWorker {
             guard !heads.isEmpty else { return Claim() }
             let now = Date()
             let view = DispatchPolicy.BackendView(inventory: backend.status.inventory)
-            let others = backends.filter { $0 !== backend && $0.isFree(at: now) }.map { DispatchPolicy.BackendView(inventory: $0.status.inventory) }
+            let others = backends.filter { $0 !== backend && $0.isFree(at: now) }
+                .map { DispatchPolicy.BackendView(inventory: $0.status.inventory) }
             guard let chosen = policy.choose(from: heads, for: view, others: others, at: now) else {
                 return Claim(leftForOthers: policy.leavesWork(in: heads, to: others))
             }

@@ -188,14 +188,20 @@ struct JobRun {
     }
 
     /// SD.Next aborts a generation whose `sd_model_checkpoint` it does not have (200, no images; a control run after
-    /// the option named it, too): the inventory that sent the job here may be stale. Read again; when the model is gone the job
-    /// goes back to the queue, its attempt not counted, for a backend that has it. Otherwise it fails with `failure`.
+    /// the option named it, too): the inventory that sent the job here may be stale. Read again; when the model is
+    /// gone the job goes back to the queue, its attempt not counted, for a backend that has it (and ends
+    /// `model_unavailable` at once if no backend does). Otherwise it fails with `failure`.
     private func handOverIfModelGone(failure: JobFailure, progress tracker: ProgressTracker) async {
         if let model = job.requirements.model, let inventory = try? await backend.refreshInventory(),
            inventory.checkpoint(matching: model) == nil {
             await handOver(
                 reason: "Backend \(backend.url) no longer has the checkpoint \"\(model)\"", interruptBackend: false,
                 refundAttempt: true, progress: tracker)
+            do {
+                try await UnrunnableJobs(backends: worker.backends, service: service, logger: logger).end()
+            } catch {
+                logger.error("could not end the jobs no backend can run", metadata: ["error": "\(error)"])
+            }
             return
         }
         await finish(.failed(failure), progress: tracker.progress)

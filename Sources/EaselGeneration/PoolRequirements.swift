@@ -35,7 +35,8 @@ public struct PoolRequirements: Sendable {
             throw GenerationService.InvalidParameters(problems: problems(query: query, found: title != nil, requirements))
         }
         if able.isEmpty {
-            return Resolution(requirements: requirements, note: "Waiting for backend inventories: no backend read so far has \(needs(requirements))")
+            let note = "Waiting for backend inventories: no backend read so far has \(needs(requirements))"
+            return Resolution(requirements: requirements, note: note)
         }
         let waits = !able.contains(where: \.healthy)
         return Resolution(requirements: requirements, note: waits ? waitingNote(requirements, able.map(\.url)) : nil)
