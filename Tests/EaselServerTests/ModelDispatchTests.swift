@@ -204,6 +204,27 @@ import Testing
         }
     }
 
+    /// A job stored with the model as the client typed it (accepted before any inventory was read) is sent, and its
+    /// switch recorded, under the checkpoint's title.
+    @Test func aModelQueryIsSentAndRecordedAsTheCheckpointsTitle() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-raw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try SQLiteJobStore(path: folder.appendingPathComponent("easel.sqlite").path)
+        let raw = Job(
+            parameters: GenerationParameters(prompt: "x", steps: 2, width: 64, height: 64), requirements: JobRequirements(model: "BETA"))
+        try await store.insert(raw)
+        var configuration = EmulatorConfiguration.testing()
+        configuration.models = ["alpha", "beta"]
+        try await withSDNextEmulators(configurations: [configuration], logger: Logger(label: "test-emulator")) { emulators in
+            try await withHub(backends: [emulators[0].baseURL], dataDirectory: folder) { hub in
+                _ = try await waitForCompletion(hub, [raw.id.rawValue])
+                let (_, backends) = try await hub.request(.GET, "/api/v1/generation/backends")
+                let loaded = backends["backends"]?[0]?["loaded_model"]?.string
+                #expect(loaded?.hasPrefix("beta [") == true, "\(loaded ?? "nil")")
+            }
+        }
+    }
+
     /// The inventory said A has alpha, but A was restarted without it: SD.Next aborts the run (200, no images), A's
     /// inventory is read again, and the job goes back to the queue, its attempt not counted, for B, which has alpha.
     @Test func aJobWhoseModelLeftItsBackendIsRequeuedForOneThatHasIt() async throws {
