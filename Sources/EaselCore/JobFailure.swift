@@ -25,13 +25,16 @@ public struct JobFailure: Sendable, Equatable, Error {
         public static let serverStopped = Code(rawValue: "server_stopped")
         /// Someone cancelled the job.
         public static let cancelled = Code(rawValue: "cancelled")
+        /// No backend of the pool has the job's checkpoint or LoRAs (any more): it was accepted while an inventory was
+        /// unknown, or its model went away.
+        public static let modelUnavailable = Code(rawValue: "model_unavailable")
         /// Anything else; the message says what.
         public static let internalError = Code(rawValue: "internal_error")
 
         /// Every code Easel sets.
         public static let all: [Code] = [
             .sdnextError, .noImages, .timeout, .backendLost, .rateLimited, .invalidRequest, .invalidResponse,
-            .storageError, .serverStopped, .cancelled, .internalError,
+            .storageError, .serverStopped, .cancelled, .modelUnavailable, .internalError,
         ]
 
         public var description: String { rawValue }

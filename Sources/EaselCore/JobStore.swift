@@ -12,8 +12,9 @@ public protocol JobStore: Sendable {
     func claimNext(backend: String, at date: Date) async throws -> Job?
 
     /// The best queued job of each distinct requirement (model and LoRA set), at most `limit` of them, ordered by
-    /// requirement: what the dispatch policy chooses from. Costs one index seek per requirement, however long the
-    /// queue.
+    /// requirement: what the dispatch policy chooses from. When there are more, the queue's first job in claim order
+    /// (highest priority, then oldest) is added if it is not among them, so the requirements after the first `limit`
+    /// are not starved. Costs one index seek per requirement, however long the queue.
     func queueHeads(limit: Int) async throws -> [QueueHead]
 
     /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, as `claimNext` does. Returns

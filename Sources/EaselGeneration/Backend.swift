@@ -84,8 +84,9 @@ public final class Backend: Sendable {
         return inventory
     }
 
-    /// A job switched the backend to `title` (SD.Next's `sd_model_checkpoint` request field switches persistently).
-    func recordLoadedCheckpoint(_ title: String) {
+    /// A job switched the backend to `title` (SD.Next's `sd_model_checkpoint` request field switches persistently);
+    /// nil: a failed run left it unknown until the next read.
+    func recordLoadedCheckpoint(_ title: String?) {
         state.withLock { $0.inventory?.loadedCheckpoint = title }
     }
 

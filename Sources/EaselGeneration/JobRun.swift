@@ -77,19 +77,27 @@ struct JobRun {
         request.fields.sendImages = true
         do {
             if let model = job.requirements.model {
+                let title = checkpointTitle(model)
                 if request.kind == .control {
-                    // control_run has no `sd_model_checkpoint`: the switch goes through the options (under SD.Next's lock).
-                    if backend.status.inventory?.loadedCheckpoint != model {
-                        _ = try await backend.client.setOptions(["sd_model_checkpoint": .string(model)])
-                    }
+                    // control_run has no `sd_model_checkpoint`: the switch goes through the options (under SD.Next's
+                    // lock). Always sent, as the inventory may be stale: SD.Next reloads only when the value changes,
+                    // and answers false then (`opts.set`), so only true says something: the model switched. A name it
+                    // does not have is stored all the same and unloads the model: the run then ends with no images.
+                    let updated = try await backend.client.setOptions(["sd_model_checkpoint": .string(title)])
+                    if updated["sd_model_checkpoint"] == true { backend.recordLoadedCheckpoint(title) }
                 } else {
-                    request.modelCheckpoint = model
+                    request.modelCheckpoint = title
                 }
             }
             return .success(try await backend.client.generate(request))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// The title the backend knows the job's model by (what `sd_model_checkpoint` is sent and recorded as).
+    private func checkpointTitle(_ model: String) -> String {
+        backend.status.inventory?.checkpoint(matching: model)?.title ?? model
     }
 
     /// The job's input images could not be read back from the data directory.
@@ -130,6 +138,10 @@ struct JobRun {
             await handOver(reason: "Easel is shutting down", interruptBackend: true, progress: tracker)
             return
         }
+        if case .failure = generation, job.requirements.model != nil {
+            // Whether the failed run left the job's model loaded is not known.
+            backend.recordLoadedCheckpoint(nil)
+        }
         switch generation {
         case .success(let result):
             do {
@@ -142,10 +154,12 @@ struct JobRun {
                     .completed(JobResult(images: stored, processed: processed, generationInfo: info)),
                     progress: finalTracker.finish())
                 backend.recordCompletion()
-                if let model = job.requirements.model { backend.recordLoadedCheckpoint(model) }
+                if let model = job.requirements.model { backend.recordLoadedCheckpoint(checkpointTitle(model)) }
             } catch {
                 await finish(.failed(JobFailure(.storageError, "Could not store the images: \(error)")), progress: tracker.progress)
             }
+        case .failure(let error as SDNextError) where error.code == .emptyImages && job.requirements.model != nil:
+            await handOverIfModelGone(failure: JobFailure(error, backend: backend.url), progress: tracker)
         case .failure(let error as SDNextError):
             if error.code == .rateLimited {
                 // SD.Next did the work and replaced the answer: the job is not at fault and keeps its attempts.
@@ -171,6 +185,26 @@ struct JobRun {
         case .failure(let error):
             await finish(.failed(JobFailure(.internalError, "\(error)")), progress: tracker.progress)
         }
+    }
+
+    /// SD.Next aborts a generation whose `sd_model_checkpoint` it does not have (200, no images; a control run after
+    /// the option named it, too): the inventory that sent the job here may be stale. Read again; when the model is
+    /// gone the job goes back to the queue, its attempt not counted, for a backend that has it (and ends
+    /// `model_unavailable` at once if no backend does). Otherwise it fails with `failure`.
+    private func handOverIfModelGone(failure: JobFailure, progress tracker: ProgressTracker) async {
+        if let model = job.requirements.model, let inventory = try? await backend.refreshInventory(),
+           inventory.checkpoint(matching: model) == nil {
+            await handOver(
+                reason: "Backend \(backend.url) no longer has the checkpoint \"\(model)\"", interruptBackend: false,
+                refundAttempt: true, progress: tracker)
+            do {
+                try await UnrunnableJobs(backends: worker.backends, service: service, logger: logger).end()
+            } catch {
+                logger.error("could not end the jobs no backend can run", metadata: ["error": "\(error)"])
+            }
+            return
+        }
+        await finish(.failed(failure), progress: tracker.progress)
     }
 
     private func finish(_ outcome: JobOutcome, progress: JobProgress) async {

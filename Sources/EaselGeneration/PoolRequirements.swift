@@ -1,4 +1,6 @@
+import DynamicJSON
 import EaselCore
+import SDNext
 
 /// A submission's model and LoRAs checked against the pool's inventory at submit: the model resolves to its
 /// canonical title (`name [hash]`, what `sd_model_checkpoint` is sent as), and a job no backend could ever run is
@@ -32,7 +34,11 @@ public struct PoolRequirements: Sendable {
         if able.isEmpty, allKnown {
             throw GenerationService.InvalidParameters(problems: problems(query: query, found: title != nil, requirements))
         }
-        let waits = !able.isEmpty && !able.contains(where: \.healthy)
+        if able.isEmpty {
+            let note = "Waiting for backend inventories: no backend read so far has \(needs(requirements))"
+            return Resolution(requirements: requirements, note: note)
+        }
+        let waits = !able.contains(where: \.healthy)
         return Resolution(requirements: requirements, note: waits ? waitingNote(requirements, able.map(\.url)) : nil)
     }
 
@@ -52,8 +58,23 @@ public struct PoolRequirements: Sendable {
     }
 
     private func waitingNote(_ requirements: JobRequirements, _ urls: [String]) -> String {
-        let needs = ([requirements.model.map { "checkpoint \"\($0)\"" }].compactMap { $0 }
-            + requirements.loras.map { "LoRA \"\($0)\"" }).joined(separator: ", ")
-        return "Waiting for a backend: only unhealthy backends (\(urls.joined(separator: ", "))) have \(needs)"
+        "Waiting for a backend: only unhealthy backends (\(urls.joined(separator: ", "))) have \(needs(requirements))"
+    }
+
+    private func needs(_ requirements: JobRequirements) -> String {
+        UnrunnableJobs.needs(requirements)
+    }
+}
+
+extension GenerationRequest {
+    /// The checkpoint a body names in SD.Next's own fields, for a job that gives no `model`: `sd_model_checkpoint`,
+    /// else `override_settings.sd_model_checkpoint`. Either switches the backend, so the job is routed by it as by `model`.
+    public var checkpointInBody: String? {
+        let overrides: [String: JSONValue]? = switch self {
+        case .txt2img(let request): request.overrideSettings
+        case .img2img(let request): request.parameters.overrideSettings
+        case .control: nil
+        }
+        return modelCheckpoint ?? overrides?["sd_model_checkpoint"]?.stringValue
     }
 }

@@ -51,14 +51,20 @@ public struct SQLiteJobStore: JobStore {
 
     public func queueHeads(limit: Int) async throws -> [QueueHead] {
         try await database.read { db in
+            func head(_ row: Row) throws -> QueueHead {
+                QueueHead(
+                    id: JobID(rawValue: row["id"]), requirements: try JobRecord.requirements(model: row["model"], loras: row["loras"]),
+                    priority: row["priority"], createdAt: row["created_at"])
+            }
             var heads: [QueueHead] = []
             var row = try Row.fetchOne(db, sql: Queries.firstHead)
             while let found = row, heads.count < limit {
-                let (model, loras): (String, String) = (found["model"], found["loras"])
-                heads.append(QueueHead(
-                    id: JobID(rawValue: found["id"]), requirements: try JobRecord.requirements(model: model, loras: loras),
-                    priority: found["priority"], createdAt: found["created_at"]))
-                row = try Row.fetchOne(db, sql: Queries.nextHead, arguments: [model, loras])
+                heads.append(try head(found))
+                row = try Row.fetchOne(db, sql: Queries.nextHead, arguments: [found["model"] as String, found["loras"] as String])
+            }
+            // Cut short: the job next in claim order is always a candidate, so no requirement waits for others to drain.
+            if row != nil, let first = try Row.fetchOne(db, sql: Queries.claim), !heads.contains(where: { $0.id.rawValue == first["id"] }) {
+                heads.append(try head(first))
             }
             return heads
         }

@@ -70,7 +70,8 @@ public struct EaselHub: Service {
             previewDemand: { manager.wantsPreviews(of: $0) }, logger: logger)
         let application = buildApplication(service: service, backends: backends, webSocket: webSocket, metrics: registry)
         logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
-        let inventory = InventoryMonitor(backends: backends, interval: configuration.inventoryInterval, logger: logger)
+        let inventory = InventoryMonitor(
+            backends: backends, service: service, interval: configuration.inventoryInterval, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [
             .init(service: worker, successTerminationBehavior: .ignore),
             .init(service: inventory, successTerminationBehavior: .ignore),

@@ -42,7 +42,7 @@ enum EaselRouter {
         for prefix in ["/api/v1", "/v1"] {
             let group = router.group(RouterPath(prefix))
             generation.addRoutes(to: group)
-            InventoryController<Context>(backends: backends, logger: logger).addRoutes(to: group)
+            InventoryController<Context>(backends: backends, service: service, logger: logger).addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
             // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do,
             // and answers a refused upgrade itself); the admission check is asked here too, so the answer does not

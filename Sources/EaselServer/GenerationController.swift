@@ -93,7 +93,8 @@ struct GenerationController<Context: RequestContext> {
 
     /// The submission's model and LoRAs, checked against the pool's inventory.
     private func routing(of submission: SubmitRequest) throws -> PoolRequirements.Resolution {
-        try PoolRequirements(backends: backends).resolve(model: submission.model, prompt: submission.parameters.prompt ?? "")
+        try PoolRequirements(backends: backends).resolve(
+            model: submission.model ?? submission.parameters.request.checkpointInBody, prompt: submission.parameters.prompt ?? "")
     }
 
     private func submit<T>(_ operation: () async throws -> T) async throws -> T {

@@ -8,12 +8,13 @@ import Logging
 /// inventory now, rather than at the next timer tick).
 struct InventoryController<Context: RequestContext> {
     let backends: [Backend]
+    let service: GenerationService
     let logger: Logger
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("generation/models") { _, _ in JSONResponse(PoolInventory(backends.map(\.snapshot)).json) }
         group.post("generation/backends/refresh") { _, _ in
-            let unreachable = await InventoryMonitor.refreshAll(backends, logger: logger)
+            let unreachable = await InventoryMonitor.refreshAll(backends, service: service, logger: logger)
             return JSONResponse(.object([
                 "refreshed": .array(backends.map(\.url).filter { !unreachable.contains($0) }.map(JSONValue.string)),
                 "failed": .array(unreachable.map(JSONValue.string)),

@@ -32,7 +32,18 @@ extension JobStoreConformance {
             #expect(Set(prompts) == ["any", "alpha urgent", "alpha fox", "beta"] && prompts.count == 4)
             let urgent = try #require(heads.first { $0.requirements == alpha })
             #expect(urgent.priority == 3 && urgent.createdAt == Date(timeIntervalSince1970: 5))
-            #expect(try await store.queueHeads(limit: 2).count == 2)
+            let cut = try await store.queueHeads(limit: 2)
+            #expect(cut.count == 3 && cut.last?.priority == 3, "the two first requirements, then the claim-order head")
+        },
+        Check(name: "adds the first job in claim order to heads cut short") { store in
+            for (index, model) in ["a", "b", "c", "d"].enumerated() {
+                try await store.insert(job(model, needs: JobRequirements(model: "\(model) [1]"), at: Double(10 - index)))
+            }
+            let heads = try await store.queueHeads(limit: 2)
+            let prompts = try await heads.asyncMap { try await store.job($0.id)?.parameters.prompt ?? "" }
+            #expect(prompts == ["a", "b", "d"], "d [1] is oldest, so first in claim order")
+            #expect(try await store.queueHeads(limit: 4).count == 4)
+            #expect(try await store.queueHeads(limit: 3).count == 4)
         },
         Check(name: "claims a chosen job only while it is queued") { store in
             let queued = job("a", needs: JobRequirements(model: "alpha [1]"), at: 1)

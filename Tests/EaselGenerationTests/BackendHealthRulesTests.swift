@@ -29,6 +29,23 @@ import Testing
         #expect(backend.status.circuit.state.name == "open")
     }
 
+    /// A backend a job is left to must be able to take it now: not held by its circuit, its rate limit or a job of
+    /// someone else's.
+    @Test func aBackendIsFreeOnlyWhenNothingHoldsIt() {
+        #expect(!backend.isFree(at: now), "health not checked yet")
+        backend.recordHealth(true)
+        #expect(backend.isFree(at: now))
+        backend.withStatus { $0.busyElsewhere = true }
+        #expect(!backend.isFree(at: now))
+        backend.withStatus { $0.busyElsewhere = false }
+        _ = backend.recordGeneration(failure(.rateLimited, status: 429), at: now)
+        _ = backend.rateLimitHold(pacingDelay: .zero, at: now)
+        #expect(!backend.isFree(at: now) && backend.isFree(at: now.addingTimeInterval(1)))
+        for _ in 0..<3 { _ = backend.recordGeneration(failure(.connection), at: now) }
+        #expect(!backend.isFree(at: now.addingTimeInterval(1)), "circuit open")
+        #expect(backend.isFree(at: now.addingTimeInterval(5)), "its cooldown passed: the probe may be claimed")
+    }
+
     @Test func a429HoldsTheBackendWithABackoffThatDoublesAndASuccessResetsIt() {
         #expect(backend.rateLimitHold(pacingDelay: .zero, at: now) == nil)
         _ = backend.recordGeneration(failure(.rateLimited, status: 429), at: now)

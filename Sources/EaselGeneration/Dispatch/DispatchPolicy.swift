@@ -54,10 +54,10 @@ public struct DispatchPolicy: Sendable, Equatable {
         return (urgent + (best.map { [$0] } ?? [])).min(by: Self.runsBefore)
     }
 
-    /// Whether `heads` hold a job `backend` could run but leaves to another free backend: the caller then makes sure
-    /// one is awake to take it.
-    public func leavesWork(in heads: [QueueHead], for backend: BackendView, chose chosen: QueueHead?) -> Bool {
-        heads.contains { $0 != chosen && backend.canRun($0.requirements) }
+    /// Whether `heads` hold a job one of the free backends `others` can run, after `choose` gave this backend none:
+    /// the caller then makes sure one of them is awake to take it.
+    public func leavesWork(in heads: [QueueHead], to others: [BackendView]) -> Bool {
+        heads.contains { head in others.contains { $0.canRun(head.requirements) } }
     }
 
     private func waited(_ head: QueueHead, at now: Date) -> Bool {
