@@ -12,9 +12,16 @@ extension SQLiteJobStore {
             SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
             ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
             """
-        static let nextHead = """
+        /// The next group with the same model. (Not `(model, loras) > (?, ?)`: SQLite seeks on the first column of a
+        /// row value only and walks the rest of the group, whose length is the queue's.)
+        static let nextLoRAsHead = """
             SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND (model, loras) > (?, ?) ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            AND model = ? AND loras > ? ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            """
+        /// The first group of the next model.
+        static let nextModelHead = """
+            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
+            AND model > ? ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
             """
         static let active = """
             SELECT * FROM job INDEXED BY job_active WHERE status IN ('queued', 'processing')
@@ -34,7 +41,8 @@ extension SQLiteJobStore {
     /// `EXPLAIN QUERY PLAN` of each list query, by name: the details SQLite reports, one line each. A plan that
     /// sorts (`USE TEMP B-TREE`) or scans the whole table costs time that grows with the jobs stored.
     public func queryPlans() async throws -> [String: [String]] {
-        let queries = ["claim": Queries.claim, "firstHead": Queries.firstHead, "nextHead": Queries.nextHead, "active": Queries.active, "completed": Queries.completed,
+        let queries = ["claim": Queries.claim, "firstHead": Queries.firstHead, "nextLoRAsHead": Queries.nextLoRAsHead,
+                       "nextModelHead": Queries.nextModelHead, "active": Queries.active, "completed": Queries.completed,
                        "completedBefore": Queries.completedBefore, "processing": Queries.processing]
         return try await database.read { db in
             try queries.mapValues { sql in

@@ -60,7 +60,9 @@ public struct SQLiteJobStore: JobStore {
             var row = try Row.fetchOne(db, sql: Queries.firstHead)
             while let found = row, heads.count < limit {
                 heads.append(try head(found))
-                row = try Row.fetchOne(db, sql: Queries.nextHead, arguments: [found["model"] as String, found["loras"] as String])
+                let model: String = found["model"]
+                row = try Row.fetchOne(db, sql: Queries.nextLoRAsHead, arguments: [model, found["loras"] as String])
+                    ?? Row.fetchOne(db, sql: Queries.nextModelHead, arguments: [model])
             }
             // Cut short: the job next in claim order is always a candidate, so no requirement waits for others to drain.
             if row != nil, let first = try Row.fetchOne(db, sql: Queries.claim), !heads.contains(where: { $0.id.rawValue == first["id"] }) {
