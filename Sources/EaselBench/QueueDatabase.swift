@@ -4,7 +4,8 @@ import EaselSQLite
 import Foundation
 
 /// The queue scenario's SQLite file, used in this process while no server has it open: filled in bulk, and where
-/// `claimNext` is timed through the same `SQLiteJobStore` (same query, same GRDB pool settings) the server uses.
+/// `claimNext` is timed through the same `SQLiteJobStore` (the queue heads and the conditional claim, the queries the
+/// server's dispatch runs, on the same GRDB pool settings).
 /// Each call opens the store and closes it on return, so the server child is the only user afterwards.
 struct QueueDatabase {
     let path: String

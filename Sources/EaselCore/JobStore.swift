@@ -7,18 +7,14 @@ public protocol JobStore: Sendable {
     func insert(_ job: Job) async throws
     func job(_ id: JobID) async throws -> Job?
 
-    /// Moves the best queued job (highest priority, then oldest) to `processing` on `backend`,
-    /// counting the attempt. Returns nil when nothing is queued.
-    func claimNext(backend: String, at date: Date) async throws -> Job?
-
     /// The best queued job of each distinct requirement (model and LoRA set), at most `limit` of them, ordered by
     /// requirement: what the dispatch policy chooses from. When there are more, the queue's first job in claim order
     /// (highest priority, then oldest) is added if it is not among them, so the requirements after the first `limit`
     /// are not starved. Costs one index seek per requirement, however long the queue.
     func queueHeads(limit: Int) async throws -> [QueueHead]
 
-    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, as `claimNext` does. Returns
-    /// nil when it is no longer queued (another backend took it, or it was cancelled).
+    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt. Returns nil when it is no
+    /// longer queued (another backend took it, or it was cancelled).
     func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job?
 
     /// Ends a job that is in `status` (a queued job cancelled before it started, or a processing job whose run
@@ -58,6 +54,18 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Claims the queue's first job in claim order (highest priority, then oldest) whatever it requires, through the
+    /// queue heads and a conditional claim as dispatch does, but with no policy: for tools and tests that want "the
+    /// next job". Returns nil when nothing is queued.
+    public func claimNext(backend: String, at date: Date) async throws -> Job? {
+        while true {
+            let heads = try await queueHeads(limit: 64)
+            let first = heads.min { a, b in a.priority != b.priority ? a.priority > b.priority : a.createdAt < b.createdAt }
+            guard let first else { return nil }
+            if let job = try await claim(first.id, backend: backend, at: date) { return job }
+        }
+    }
+
     /// Puts a processing job back in the queue, its attempt counted.
     public func requeue(_ id: JobID) async throws -> Bool {
         try await requeue(id, refundingAttempt: false)

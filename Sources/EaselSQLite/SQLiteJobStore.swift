@@ -25,12 +25,6 @@ public struct SQLiteJobStore: JobStore {
         try await database.read { db in try JobRecord.fetchOne(db, key: id.rawValue) }?.job()
     }
 
-    public func claimNext(backend: String, at date: Date) async throws -> Job? {
-        try await database.write { db -> JobRecord? in
-            try JobRecord.fetchOne(db, sql: Queries.claim).map { try Self.start($0, on: backend, at: date, db) }
-        }?.job()
-    }
-
     public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
         try await database.write { db -> JobRecord? in
             guard let record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.queued.rawValue
