@@ -12,8 +12,7 @@ import Testing
         try await withEmulators(count: 1, stepMilliseconds: 40, flavor: flavor) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe","job_ids":null}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let job = try await hub.queue(#"{"prompt":"a red fox","steps":12,"n_iter":2,"width":64,"height":64}"#)
                     let events = try await socket.lifecycle(of: job)
                     let updates = events.filter { $0["type"]?.string == "progress_update" }.compactMap { $0["data"] }

@@ -36,8 +36,7 @@ import Testing
             }
             try await withHub(backends: emulators.map(\.baseURL), configure: configure) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     var faults = FaultSettings()
                     faults.serverError = true
                     await emulators[0].controls.setFaults(faults)
@@ -69,8 +68,7 @@ import Testing
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     try await waitUntil("the backend's first health check") { try await backend(hub)["healthy"] == .bool(true) }
                     // Someone uses SD.Next directly: a txt2img Easel did not send.
                     let direct = SDNextClient(configuration: SDNextConfiguration(baseURL: emulators[0].baseURL))

@@ -23,8 +23,7 @@ import Testing
                 let stalled = try await RawWebSocket.offPool { try RawWebSocket(port: hub.port, receiveBuffer: 4096) }
                 try await RawWebSocket.offPool { try stalled.sendText(#"{"type":"subscribe","job_ids":null}"#) }
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe","job_ids":null}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     // The stalled peer asks for far more than it reads: 16 MB of pongs.
                     let padding = String(repeating: "x", count: 60_000)
                     // Sending stops early once the server has closed the stalled peer, which is the point.

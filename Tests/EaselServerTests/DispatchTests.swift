@@ -9,8 +9,7 @@ import Testing
         try await withEmulators(count: 2) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe","job_ids":null}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let first = try await hub.queue(#"{"prompt":"first","steps":30,"width":64,"height":64}"#)
                     let second = try await hub.queue(#"{"prompt":"second","steps":45,"width":64,"height":64}"#)
                     let third = try await hub.queue(#"{"prompt":"third","steps":5,"width":64,"height":64}"#)
@@ -59,8 +58,7 @@ import Testing
             let dead = "http://127.0.0.1:9"
             try await withHub(backends: [dead] + emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     for index in 0..<3 {
                         let job = try await hub.queue(#"{"prompt":"job \#(index)","steps":3,"width":64,"height":64}"#)
                         let complete = try await socket.next("generation_complete", job: job)

@@ -15,8 +15,7 @@ import Testing
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
 
                     await emulators[0].controls.setFaults(faults { $0.serverError = true })
                     let crashed = try await hub.queue(#"{"prompt":"boom","steps":3,"width":64,"height":64}"#)
@@ -50,8 +49,7 @@ import Testing
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     await emulators[0].controls.setFaults(faults { $0.hang = true })
                     let running = try await hub.queue(#"{"prompt":"stuck","steps":20,"width":64,"height":64}"#)
                     let waiting = try await hub.queue(#"{"prompt":"next","steps":3,"width":64,"height":64}"#)

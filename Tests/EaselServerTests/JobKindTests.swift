@@ -78,8 +78,7 @@ import Testing
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let unitImage = #"{"kind":"control","prompt":"a fox","steps":3,"width_before":96,"height_before":64,"#
                         + #""control":[{"process":"Canny","model":"","strength":0.9,"start":0,"end":1,"image":"\#(png(96, 64))"}]}"#
                     let withUnitImage = try await hub.queue(unitImage)

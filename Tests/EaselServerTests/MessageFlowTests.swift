@@ -52,8 +52,7 @@ import Testing
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub, path: "/v1/ws/progress") { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let job = try await hub.queue(#"{"prompt":"a cat","steps":4,"width":64,"height":64}"#,
                                                   query: "?return_format=base64")
                     let complete = try await socket.next("generation_complete", job: job)

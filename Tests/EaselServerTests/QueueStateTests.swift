@@ -18,8 +18,7 @@ import Testing
             await emulators[0].controls.setFaults(faults)
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let running = try await hub.queue(#"{"prompt":"stuck","steps":20,"width":64,"height":64}"#)
                     while try await socket.next("progress_update", job: running)["data"]?["status"]?.string != "processing" {}
 
@@ -60,8 +59,7 @@ import Testing
                 let checkedBefore = try await hub.request(.GET, "/api/v1/generation/backends").body["backends"]?.array?
                     .map { $0["last_checked_at"] }
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     var jobs: [String] = []
                     for index in 0..<6 { jobs.append(try await hub.queue(#"{"prompt":"job \#(index)","steps":2,"width":64,"height":64}"#)) }
                     for (job, events) in try await socket.lifecycles(of: jobs) {

@@ -51,8 +51,7 @@ import Testing
         try await withEmulators(count: 1, stepMilliseconds: 20) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let running = try await hub.queue(#"{"prompt":"long","steps":60,"width":64,"height":64}"#)
                     while true {
                         let update = try await socket.next("progress_update", job: running)

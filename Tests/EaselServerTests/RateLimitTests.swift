@@ -43,8 +43,7 @@ import Testing
             for emulator in emulators { _ = try await Self.spendBudget(of: emulator) }
             try await withHub(backends: emulators.map(\.baseURL), configure: { $0.backendPacing = .perWindow(300, Self.window) }) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let started = ContinuousClock.now
                     var jobs: [String] = []
                     for index in 0..<200 {
@@ -74,8 +73,7 @@ import Testing
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     var faults = FaultSettings()
                     faults.rateLimited = true
                     await emulators[0].controls.setFaults(faults)

@@ -13,8 +13,7 @@ import Testing
             await emulators[0].controls.setFaults(hanging)
             return try await withHub(backends: emulators.map(\.baseURL), dataDirectory: folder) { hub in
                 try await withSocket(hub) { socket in
-                    try await socket.send(#"{"type":"subscribe"}"#)
-                    _ = try await socket.next("subscription_confirmed")
+                    try await socket.subscribeToAll()
                     let first = try await hub.queue(#"{"prompt":"one","steps":5,"width":64,"height":64}"#)
                     while try await socket.next("progress_update", job: first)["data"]?["status"]?.string != "processing" {}
                 }

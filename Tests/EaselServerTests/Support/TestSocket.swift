@@ -35,6 +35,12 @@ final class TestSocket {
         return value
     }
 
+    /// Subscribes to every job and waits for the confirmation.
+    func subscribeToAll() async throws {
+        try await send(#"{"type":"subscribe"}"#)
+        _ = try await next("subscription_confirmed")
+    }
+
     /// Skips messages until one of `type` arrives (optionally for one job).
     func next(_ type: String, job: String? = nil) async throws -> JSONValue {
         while true {
