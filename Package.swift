@@ -125,10 +125,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The SD.Next-compatible API on Easel's port: SD.Next's routes answered by the queue and the pool, per caller.
+        .target(
+            name: "EaselGateway",
+            dependencies: [
+                "DynamicJSON",
+                "EaselCore",
+                "EaselGeneration",
+                "SDNext",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EaselServer",
             dependencies: [
                 "EaselCore",
+                "EaselGateway",
                 "EaselProtocol",
                 "EaselSQLite",
                 "EaselGeneration",
@@ -277,6 +292,20 @@ let package = Package(
         .testTarget(
             name: "EaselClientTests",
             dependencies: ["EaselClient", "EaselCore", "EaselProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EaselGatewayTests",
+            dependencies: [
+                "DynamicJSON",
+                "EaselGateway",
+                "EaselServer",
+                "EaselTesting",
+                "SDNextEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -89,13 +89,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
         } catch let error as HTTPError {
             if error.status == .notFound {
                 return JSONResponse(.object(["detail": .string("Not Found")]), status: .notFound).response
             }
             throw APIError(error.status, error.body ?? error.status.reasonPhrase)
+        } catch let error as any HTTPResponseError {
+            // APIError, and the SD.Next gateway's errors in SD.Next's shapes.
+            throw error
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             throw APIError(.internalServerError, "Internal Server Error")

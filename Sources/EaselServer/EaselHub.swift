@@ -1,4 +1,5 @@
 import EaselCore
+import EaselGateway
 import EaselGeneration
 import EaselRealtime
 import EaselSQLite
@@ -65,10 +66,12 @@ public struct EaselHub: Service {
             bus: service.events, manager: ConnectionManager(configuration: configuration.realtime, metrics: metrics),
             snapshots: { await service.snapshot(of: $0) }, logger: logger)
         let manager = webSocket.manager
+        let callers = CallerBook()
         let worker = DeliveryWorker(
             backends: backends, service: service, configuration: configuration.worker,
-            previewDemand: { manager.wantsPreviews(of: $0) }, logger: logger)
-        let application = buildApplication(service: service, backends: backends, webSocket: webSocket, metrics: registry)
+            previewDemand: { manager.wantsPreviews(of: $0) || callers.wantsPreviews(of: $0) }, logger: logger)
+        let application = buildApplication(
+            service: service, backends: backends, webSocket: webSocket, callers: callers, metrics: registry)
         logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
         let inventory = InventoryMonitor(
             backends: backends, service: service, interval: configuration.inventoryInterval, logger: logger)
@@ -81,11 +84,12 @@ public struct EaselHub: Service {
     }
 
     private func buildApplication(
-        service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry
+        service: GenerationService, backends: [Backend], webSocket: WebSocketService, callers: CallerBook,
+        metrics: PrometheusCollectorRegistry
     ) -> some ApplicationProtocol {
         let router = EaselRouter.build(
-            service: service, backends: backends, webSocket: webSocket, metrics: metrics, configuration: configuration,
-            logger: logger)
+            service: service, backends: backends, webSocket: webSocket, callers: callers, metrics: metrics,
+            configuration: configuration, logger: logger)
         let onListening = self.onListening
         return Application(
             router: router,

@@ -1,4 +1,5 @@
 import EaselCore
+import EaselGateway
 import EaselGeneration
 import EaselRealtime
 import Foundation
@@ -12,14 +13,14 @@ import SDNext
 /// taken by `ProgressSocketChannel` before routing; the route of that path answers plain requests and refused
 /// upgrades.
 enum EaselRouter {
-    typealias Context = BasicRequestContext
+    typealias Context = EaselRequestContext
 
     /// The paths of the progress socket, one per mount.
     static let socketPaths: Set<String> = ["/api/v1/ws/progress", "/v1/ws/progress"]
 
     static func build(
-        service: GenerationService, backends: [Backend], webSocket: WebSocketService, metrics: PrometheusCollectorRegistry,
-        configuration: EaselConfiguration, logger: Logger
+        service: GenerationService, backends: [Backend], webSocket: WebSocketService, callers: CallerBook,
+        metrics: PrometheusCollectorRegistry, configuration: EaselConfiguration, logger: Logger
     ) -> Router<Context> {
         let router = Router(context: Context.self)
         // The test client also works opened from disk (origin "null"), so answer cross-origin requests.
@@ -63,6 +64,7 @@ enum EaselRouter {
                 ]))
             }
         }
+        SDNextGateway<Context>(service: service, backends: backends, callers: callers, logger: logger).addRoutes(to: router)
         return router
     }
 

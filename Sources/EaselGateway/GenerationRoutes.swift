@@ -1,0 +1,5 @@
+import Hummingbird
+
+extension SDNextGateway {
+    func addGenerationRoutes(to api: RouterGroup<Context>) {}
+}

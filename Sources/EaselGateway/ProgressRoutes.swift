@@ -1,0 +1,5 @@
+import Hummingbird
+
+extension SDNextGateway {
+    func addProgressRoutes(to api: RouterGroup<Context>, internal: RouterGroup<Context>) {}
+}

@@ -1,0 +1,32 @@
+import EaselCore
+import EaselGeneration
+import Hummingbird
+import Logging
+
+/// SD.Next's HTTP API answered by Easel itself, so a client written for one SD.Next box gets the queue, the pool and
+/// the progress socket by changing its URL. A generation is an Easel job like any other (durable, dispatched by its
+/// model and LoRAs, on the socket and in the REST views); the call waits for it and answers in SD.Next's shapes.
+/// SD.Next's global routes (progress, interrupt, skip, options) become the caller's own: `CallerBook` remembers each
+/// caller's jobs and settings. Listings answer for the whole pool.
+public struct SDNextGateway<Context: RemoteAddressRequestContext>: Sendable {
+    let service: GenerationService
+    let backends: [Backend]
+    let callers: CallerBook
+    let logger: Logger
+
+    public init(service: GenerationService, backends: [Backend], callers: CallerBook, logger: Logger) {
+        self.service = service
+        self.backends = backends
+        self.callers = callers
+        self.logger = logger
+    }
+
+    /// Mounts `/sdapi/v1/*` and `/internal/*` on `router`.
+    public func addRoutes(to router: Router<Context>) {
+        let api = router.group("/sdapi/v1")
+        addGenerationRoutes(to: api)
+        addProgressRoutes(to: api, internal: router.group("/internal"))
+        addOptionsRoutes(to: api)
+        addPoolRoutes(to: api)
+    }
+}
