@@ -1,5 +1,49 @@
+import DynamicJSON
+import Foundation
 import Hummingbird
+import SDNext
 
 extension SDNextGateway {
-    func addPoolRoutes(to api: RouterGroup<Context>) {}
+    /// The routes a pool answers as a whole: SD.Next's listings (the union over the backends), `png-info`,
+    /// `version`/`platform`/`memory`, the refresh routes, and SD.Next's routes that mean nothing for a pool (501).
+    func addPoolRoutes(to api: RouterGroup<Context>) {
+        let fanOut = PoolFanOut(backends: backends)
+        let cache = ListingCache()
+        let listings = PoolListings(fanOut: fanOut, cache: cache)
+        for listing in PoolListing.all {
+            api.get(RouterPath(listing.path)) { request, _ in
+                SDNextJSON(try await listings.answer(listing, to: request.uri.target))
+            }
+        }
+        api.get("extra-network-details") { request, _ in
+            SDNextJSON(try await listings.extraNetworkDetails(path: request.uri.path, query: request.uri.query))
+        }
+        // SD.Next logs a browser session here and answers `{}`; there is no SD.Next session behind the pool.
+        api.get("start") { _, _ in SDNextJSON(.object([:])) }
+
+        let identity = PoolIdentity(fanOut: fanOut, cache: cache)
+        api.get("version") { _, _ in SDNextJSON(try await identity.version()) }
+        api.get("platform") { _, _ in SDNextJSON(try await identity.platform()) }
+        api.get("memory") { _, _ in SDNextJSON(try await identity.memory()) }
+
+        let relay = PoolRelay(fanOut: fanOut, cache: cache)
+        api.post("png-info") { request, _ in
+            SDNextJSON(try await relay.pngInfo(path: request.uri.target, body: try await request.body.collect(upTo: PoolRelay.maxImageBody)))
+        }
+        for path in ["refresh-checkpoints", "refresh-vae", "refresh-unets"] {
+            api.post(RouterPath(path)) { request, _ -> Response in
+                _ = try await relay.refresh(request.uri.target)
+                return .noContent
+            }
+        }
+        // SD.Next answers this one with what its rescan returned (null), not a 204.
+        api.post("refresh-loras") { request, _ in SDNextJSON(try await relay.refresh(request.uri.target)) }
+
+        PoolRefusals.add(to: api)
+    }
+}
+
+extension URI {
+    /// The path and query as the client sent them, to pass on to a backend.
+    var target: String { path + (query.map { "?" + $0 } ?? "") }
 }

@@ -1,0 +1,63 @@
+import DynamicJSON
+
+/// One of SD.Next's GET listings as the pool answers it, and how the backends' answers become one.
+struct PoolListing: Sendable {
+    enum Combination: Sendable {
+        /// What any backend has (`JSONUnion`).
+        case union(JSONUnion)
+        /// The first backend (in pool order) whose answer is not empty: a lookup of one named thing some backend
+        /// has (`lora?lora=`), or a description of a backend's loaded model, which mixing two models would garble.
+        case firstFound
+    }
+
+    /// Below `/sdapi/v1/`.
+    let path: String
+    let combination: Combination
+
+    static func union(_ path: String, by identity: String...) -> PoolListing {
+        PoolListing(path: path, combination: .union(JSONUnion(identity: identity)))
+    }
+
+    static func firstFound(_ path: String) -> PoolListing {
+        PoolListing(path: path, combination: .firstFound)
+    }
+
+    /// Every GET listing SD.Next registers (modules/api/api.py and the files it includes) that a pool can answer.
+    static let all: [PoolListing] = [
+        .union("sd-models", by: "title"), .union("loras", by: "name"), .union("samplers", by: "name"),
+        .union("schedulers", by: "name"), .union("upscalers", by: "name"), .union("sd-vae", by: "model_name"),
+        .union("unets", by: "name"), .union("prompt-styles", by: "name"), .union("embeddings"),
+        .union("scripts"), .union("script-info", by: "name", "is_img2img"), .union("xyz-grid", by: "label"),
+        .union("face-restorers", by: "name"), .union("detailers", by: "name"), .union("cmd-flags"),
+        .union("extra-networks", by: "type", "name"), .union("extensions", by: "name"),
+        .union("preprocessors", by: "name"), .union("masking"), .union("controlnets"), .union("control-models"),
+        .union("control-modes"), .union("ip-adapters"), .union("wildcards", by: "name"), .union("loaded-loras"),
+        .union("torch"), .union("motd"), .union("openclip"), .union("vqa/models", by: "name"), .union("vqa/prompts"),
+        .union("tagger/models", by: "name"), .union("autocomplete", by: "name"),
+        .union("autocomplete/remote", by: "name"),
+        PoolListing(path: "gpu", combination: .union(JSONUnion(keepsEveryEntry: true))),
+        PoolListing(path: "gpu-smi", combination: .union(JSONUnion(keepsEveryEntry: true))),
+        .firstFound("lora"), .firstFound("extra-network-detail"), .firstFound("autocomplete/{name}"),
+        .firstFound("sampler"), .firstFound("modules"),
+    ]
+
+    /// The backends' answers made one.
+    func combine(_ answers: [JSONValue]) -> JSONValue {
+        switch combination {
+        case .union(let union): union.merge(answers)
+        case .firstFound: answers.first(where: { !$0.isEmptyAnswer }) ?? answers.first ?? .null
+        }
+    }
+}
+
+extension JSONValue {
+    /// SD.Next's "nothing here": `{}` for an unknown item or no loaded model, `[]`, null.
+    var isEmptyAnswer: Bool {
+        switch self {
+        case .null: true
+        case .array(let items): items.isEmpty
+        case .object(let members): members.isEmpty
+        default: false
+        }
+    }
+}
