@@ -61,7 +61,7 @@ struct PoolIdentity: Sendable {
                 case nil:
                     entry["error"] = .string("unhealthy: " + (status.lastError ?? "its health check failed"))
                 }
-                return entry
+                return .object(entry)
             }
             return .array(entries)
         }.arrayValue ?? []

@@ -31,13 +31,20 @@ struct PoolListings: Sendable {
         }
         let filters = items.filter { !$0.hasPrefix("offset=") && !$0.hasPrefix("limit=") }
         let everything = path + "?" + (filters + ["offset=0", "limit=\(Int32.max)"]).joined(separator: "&")
-        let matched = try await answer(to: everything) { answers in
-            JSONUnion(identity: ["type", "name"]).merge(answers.map { $0["items"] ?? .array([]) })
-        }.arrayValue ?? []
-        let page = matched.dropFirst(max(offset, 0)).prefix(max(limit, 0))
-        return .object([
-            "items": .array(Array(page)), "total": .number(Double(matched.count)), "offset": .number(Double(offset)),
-            "limit": .number(Double(limit)),
+        let matched = try await answer(to: everything) { .array(Self.detailItems($0)) }
+        return Self.page(matched.arrayValue ?? [], offset: offset, limit: limit)
+    }
+
+    /// The backends' matches, each network once (by page type and name), in pool order.
+    static func detailItems(_ answers: [JSONValue]) -> [JSONValue] {
+        JSONUnion(identity: ["type", "name"]).merge(answers.map { $0["items"] ?? .array([]) }).arrayValue ?? []
+    }
+
+    /// SD.Next's page of `matched`: `items[offset:offset + limit]` with the total.
+    static func page(_ matched: [JSONValue], offset: Int, limit: Int) -> JSONValue {
+        .object([
+            "items": .array(Array(matched.dropFirst(max(offset, 0)).prefix(max(limit, 0)))),
+            "total": .number(Double(matched.count)), "offset": .number(Double(offset)), "limit": .number(Double(limit)),
         ])
     }
 }

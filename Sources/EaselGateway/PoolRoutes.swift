@@ -12,7 +12,7 @@ extension SDNextGateway {
         let listings = PoolListings(fanOut: fanOut, cache: cache)
         for listing in PoolListing.all {
             api.get(RouterPath(listing.path)) { request, _ in
-                SDNextJSON(try await listings.answer(listing, to: request.uri.target))
+                SDNextJSON(try await listings.answer(listing, to: request.target))
             }
         }
         api.get("extra-network-details") { request, _ in
@@ -28,22 +28,22 @@ extension SDNextGateway {
 
         let relay = PoolRelay(fanOut: fanOut, cache: cache)
         api.post("png-info") { request, _ in
-            SDNextJSON(try await relay.pngInfo(path: request.uri.target, body: try await request.body.collect(upTo: PoolRelay.maxImageBody)))
+            SDNextJSON(try await relay.pngInfo(path: request.target, body: try await request.body.collect(upTo: PoolRelay.maxImageBody)))
         }
         for path in ["refresh-checkpoints", "refresh-vae", "refresh-unets"] {
             api.post(RouterPath(path)) { request, _ -> Response in
-                _ = try await relay.refresh(request.uri.target)
+                _ = try await relay.refresh(request.target)
                 return .noContent
             }
         }
         // SD.Next answers this one with what its rescan returned (null), not a 204.
-        api.post("refresh-loras") { request, _ in SDNextJSON(try await relay.refresh(request.uri.target)) }
+        api.post("refresh-loras") { request, _ in SDNextJSON(try await relay.refresh(request.target)) }
 
         PoolRefusals.add(to: api)
     }
 }
 
-extension URI {
+extension Request {
     /// The path and query as the client sent them, to pass on to a backend.
-    var target: String { path + (query.map { "?" + $0 } ?? "") }
+    var target: String { uri.path + (uri.query.map { "?" + $0 } ?? "") }
 }

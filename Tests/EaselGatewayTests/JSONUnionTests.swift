@@ -30,6 +30,20 @@ struct JSONUnionTests {
         #expect(JSONUnion().merge([.string("motd one"), .string("motd two")]) == .string("motd one"))
     }
 
+    @Test func extraNetworkDetailsArePagedOverThePoolsMatches() {
+        func network(_ type: String, _ name: String, _ size: Int) -> JSONValue {
+            .object(["type": .string(type), "name": .string(name), "size": .number(Double(size))])
+        }
+        let first: JSONValue = .object(["items": .array([network("lora", "fox", 1), network("model", "fox", 2)]), "total": .number(2)])
+        let second: JSONValue = .object(["items": .array([network("lora", "fox", 3), network("lora", "owl", 4)]), "total": .number(2)])
+        let matched = PoolListings.detailItems([first, second])
+        #expect(matched == [network("lora", "fox", 1), network("model", "fox", 2), network("lora", "owl", 4)])
+        #expect(PoolListings.page(matched, offset: 1, limit: 1) == .object([
+            "items": .array([network("model", "fox", 2)]), "total": .number(3), "offset": .number(1), "limit": .number(1),
+        ]))
+        #expect(PoolListings.page(matched, offset: 5, limit: 50)["items"] == .array([]))
+    }
+
     @Test func theCacheFetchesOnceForConcurrentAndRepeatedCallsUntilCleared() async throws {
         let cache = ListingCache(lifetime: .seconds(60))
         let fetches = Atomic<Int>(0)
