@@ -6,7 +6,8 @@ import SDNextModels
 
 /// SD.Next's progress, interrupt and skip, answered for the caller's own job rather than for whatever a shared
 /// server happens to run: `GET progress` and `POST /internal/progress` report the caller's running (else newest)
-/// job; interrupt cancels it; skip is passed to the backend running it.
+/// job (an A1111 client's `id_task` names one by its `force_task_id`); interrupt cancels it; skip is passed to the
+/// backend running it.
 extension SDNextGateway {
     func addProgressRoutes(to api: RouterGroup<Context>, internalRoutes: RouterGroup<Context>) {
         api.get("progress") { request, context in
@@ -27,6 +28,17 @@ extension SDNextGateway {
             let job = try await callerJob(caller, taskID: taskID)
             if let job, job.isActive, wantsPreview { callers.wantPreviews(of: job.job.id) }
             return SDNextJSON(internalProgressBody(job, previewID: previewID, wantsPreview: wantsPreview))
+        }
+        // A1111's list of the task ids still waiting (SD.Next has no such route): the caller's queued ones.
+        internalRoutes.get("pending-tasks") { _, context in
+            let caller = Caller(context)
+            var tasks: [JSONValue] = []
+            for id in callers.jobs(of: caller).reversed() {
+                guard let task = callers.taskID(of: id, for: caller), try await service.store.job(id)?.status == .queued
+                else { continue }
+                tasks.append(.string(task))
+            }
+            return SDNextJSON(.object(["size": .number(Double(tasks.count)), "tasks": .array(tasks)]))
         }
         api.post("interrupt") { _, context in
             if let job = try await runningJob(of: Caller(context)) { _ = try await service.cancel(job.id) }
