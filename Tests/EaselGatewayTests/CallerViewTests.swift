@@ -65,6 +65,24 @@ import Testing
         }
     }
 
+    @Test func skipReachesTheBackendRunningTheCallersJob() async throws {
+        try await withEmulators(count: 1, stepMilliseconds: 30) { emulators in
+            try await withHub(backends: [emulators[0].baseURL]) { hub in
+                let client = GatewayClient(hub: hub)
+                async let generation = client.post(
+                    "/sdapi/v1/txt2img", #"{"prompt": "three", "steps": 20, "n_iter": 3, "width": 64, "height": 64}"#)
+                try await waitUntil("the first iteration samples") {
+                    (try await client.get("/sdapi/v1/progress").body["state"]?["sampling_step"]?.int ?? 0) > 1
+                }
+                #expect(try await client.call(.POST, "/sdapi/v1/skip").status == 204)
+                let answer = try await generation
+                #expect(answer.status == 200)
+                // SD.Next's skip drops the running iteration and, its flag still set, the next one.
+                #expect(answer.body["images"]?.array?.count == 1)
+            }
+        }
+    }
+
     @Test func aModelSetThroughOptionsRoutesTheCallersNextJobs() async throws {
         var first = EmulatorConfiguration.testing()
         first.models = ["alpha"]
