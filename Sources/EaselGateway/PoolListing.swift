@@ -32,7 +32,7 @@ struct PoolListing: Sendable {
         .union("extra-networks", by: "type", "name"), .union("extensions", by: "name"),
         .union("preprocessors", by: "name"), .union("masking"), .union("controlnets"), .union("control-models"),
         .union("control-modes"), .union("ip-adapters"), .union("wildcards", by: "name"), .union("loaded-loras"),
-        .union("torch"), .union("motd"), .union("openclip"), .union("vqa/models", by: "name"), .union("vqa/prompts"),
+        .union("torch"), .union("motd"), .union("options-info"), .union("openclip"), .union("vqa/models", by: "name"), .union("vqa/prompts"),
         .union("tagger/models", by: "name"), .union("autocomplete", by: "name"),
         .union("autocomplete/remote", by: "name"),
         PoolListing(path: "gpu", combination: .union(JSONUnion(keepsEveryEntry: true))),

@@ -1,6 +1,7 @@
 import DynamicJSON
 import EaselGeneration
 import Foundation
+import Logging
 import NIOCore
 import SDNext
 
@@ -11,6 +12,8 @@ struct PoolRelay: Sendable {
 
     let fanOut: PoolFanOut
     let cache: ListingCache
+    let service: GenerationService
+    let logger: Logger
 
     /// SD.Next's reading of an image's infotext from the first backend that answers, its refusals (422 for a body
     /// without `image`, 500 for an undecodable image) relayed as SD.Next wrote them.
@@ -28,15 +31,12 @@ struct PoolRelay: Sendable {
         throw PoolFanOut.refusal(path, failures: failures)
     }
 
-    /// Has every backend rescan its files, then forgets the pool's listings and rereads each backend's inventory
-    /// (which dispatch routes by). The first backend's answer comes back.
+    /// Has every backend rescan its files, then forgets the pool's listings and rereads the inventories dispatch
+    /// routes by (ending the queued jobs no backend can run now). The first backend's answer comes back.
     func refresh(_ path: String) async throws -> JSONValue {
-        let outcomes = await fanOut.outcomes { backend in
-            let answer = try await backend.client.postJSON(path, body: nil) ?? .null
-            _ = try? await backend.refreshInventory()
-            return answer
-        }
+        let outcomes = await fanOut.outcomes { try await $0.client.postJSON(path, body: nil) ?? .null }
         await cache.removeAll()
+        await InventoryMonitor.refreshAll(fanOut.backends, service: service, logger: logger)
         if let answer = outcomes.lazy.compactMap({ try? $0.result.get() }).first { return answer }
         throw PoolFanOut.refusal(path, failures: PoolFanOut.failures(of: outcomes))
     }

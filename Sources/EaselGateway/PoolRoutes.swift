@@ -26,11 +26,12 @@ extension SDNextGateway {
         api.get("platform") { _, _ in SDNextJSON(try await identity.platform()) }
         api.get("memory") { _, _ in SDNextJSON(try await identity.memory()) }
 
-        let relay = PoolRelay(fanOut: fanOut, cache: cache)
+        let relay = PoolRelay(fanOut: fanOut, cache: cache, service: service, logger: logger)
         api.post("png-info") { request, _ in
             SDNextJSON(try await relay.pngInfo(path: request.target, body: try await request.body.collect(upTo: PoolRelay.maxImageBody)))
         }
-        for path in ["refresh-checkpoints", "refresh-vae", "refresh-unets"] {
+        // `refresh-checkpoints` is the options routes' (it rereads the inventories the caller's model is checked against).
+        for path in ["refresh-vae", "refresh-unets"] {
             api.post(RouterPath(path)) { request, _ -> Response in
                 _ = try await relay.refresh(request.target)
                 return .noContent

@@ -62,7 +62,7 @@ import Testing
 
     @Test func refreshRoutesAnswerAsSDNextDoes() async throws {
         try await withPool(Self.pool) { emulators, hub in
-            #expect(try await hub.request(.POST, "/sdapi/v1/refresh-checkpoints").status == 204)
+            #expect(try await hub.request(.POST, "/sdapi/v1/refresh-vae").status == 204)
             let loras = try await hub.request(.POST, "/sdapi/v1/refresh-loras")
             #expect(loras.status == 200)
             #expect(loras.body == (try await SDNextClient(configuration: SDNextConfiguration(baseURL: emulators[0].baseURL)).postJSON("/sdapi/v1/refresh-loras", body: nil) ?? .null))

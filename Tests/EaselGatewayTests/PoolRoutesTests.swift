@@ -52,6 +52,11 @@ import Testing
             let flags = try await hub.request(.GET, "/sdapi/v1/cmd-flags").body
             #expect(flags["port"] == (try await direct(emulators[0], "/sdapi/v1/cmd-flags"))["port"])
 
+            let optionsInfo = try await hub.request(.GET, "/sdapi/v1/options-info").body
+            let firstInfo = try await direct(emulators[0], "/sdapi/v1/options-info")
+            let optionKeys = Set(try #require(optionsInfo["options"]?.objectValue).keys)
+            #expect(!optionKeys.isEmpty && optionKeys == Set(try #require(firstInfo["options"]?.objectValue).keys))
+
             // A lookup of one named thing answers from the backend that has it.
             let owl = try await hub.request(.GET, "/sdapi/v1/lora?lora=owl")
             let owlThere = try await direct(emulators[1], "/sdapi/v1/lora?lora=owl")
