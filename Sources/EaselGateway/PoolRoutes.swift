@@ -41,6 +41,7 @@ extension SDNextGateway {
         api.post("refresh-loras") { request, _ in SDNextJSON(try await relay.refresh(request.target)) }
 
         PoolRefusals.add(to: api)
+        SDNextRoutes.addMethodNotAllowed(to: api)
     }
 }
 

@@ -55,7 +55,8 @@ import Testing
             let optionsInfo = try await hub.request(.GET, "/sdapi/v1/options-info").body
             let firstInfo = try await direct(emulators[0], "/sdapi/v1/options-info")
             let optionKeys = Set(try #require(optionsInfo["options"]?.objectValue).keys)
-            #expect(!optionKeys.isEmpty && optionKeys == Set(try #require(firstInfo["options"]?.objectValue).keys))
+            let firstKeys = Set(try #require(firstInfo["options"]?.objectValue).keys)
+            #expect(!optionKeys.isEmpty && optionKeys == firstKeys)
 
             // A lookup of one named thing answers from the backend that has it.
             let owl = try await hub.request(.GET, "/sdapi/v1/lora?lora=owl")
