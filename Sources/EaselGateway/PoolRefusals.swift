@@ -17,6 +17,12 @@ enum PoolRefusals {
         /// Below `/sdapi/v1/`.
         let path: String
         let detail: String
+
+        init(_ method: HTTPRequest.Method, _ path: String, _ detail: String) {
+            self.method = method
+            self.path = path
+            self.detail = detail
+        }
     }
 
     private static let outsideQueue =
@@ -25,31 +31,48 @@ enum PoolRefusals {
     private static let serverFiles =
         "reads or changes one SD.Next backend's own files: Easel keeps each job's images itself (GET "
         + "/api/v1/generation/jobs/{id}); use the backend directly for its files"
+    private static let upload =
+        "Uploads live on one SD.Next server, and a job may run on another: send images inline as base64"
+    private static let latents =
+        "Latent history belongs to one SD.Next server's last generations, and the pool's jobs run on several"
+    private static let civitai = "Model downloads are managed on each SD.Next backend: use its own API or UI"
+    private static let autocomplete = "Autocomplete files are managed on each SD.Next backend: use its own API or UI"
+
+    private static let named: [Refusal] = [
+        Refusal(.post, "shutdown", "Easel's gateway does not stop the pool's SD.Next servers: stop a backend on its own host"),
+        Refusal(.post, "restart", "Easel's gateway does not restart the pool's SD.Next servers: restart a backend on its own host"),
+        Refusal(
+            .post, "unload-checkpoint",
+            "The pool's backends keep the models their queued jobs need: Easel loads a job's model on the backend that runs it"),
+        Refusal(
+            .post, "lock-checkpoint",
+            "Easel switches each backend's model for the jobs it dispatches, so a backend's model cannot be locked through "
+                + "the pool: pick a model with POST /sdapi/v1/options (sd_model_checkpoint)"),
+        Refusal(
+            .get, "png-info",
+            "GET /sdapi/v1/png-info reads an image file on one SD.Next server's disk: POST /sdapi/v1/png-info with the "
+                + "image as base64 instead"),
+        Refusal(.post, "upload", upload), Refusal(.put, "upload", upload),
+        Refusal(.get, "log", "Each SD.Next backend keeps its own log: read it on the backend; Easel logs to its own output"),
+        Refusal(.post, "log", "Each SD.Next backend keeps its own log: Easel's gateway does not write to it"),
+        Refusal(.get, "latents", latents), Refusal(.post, "latents", latents),
+        Refusal(.get, "civitai", civitai), Refusal(.post, "civitai", civitai),
+        Refusal(.post, "autocomplete/{name}/download", autocomplete), Refusal(.delete, "autocomplete/{name}", autocomplete),
+    ]
+
+    private static let outsideQueuePaths = [
+        "process", "extra-single-image", "process-batch", "extra-batch-images", "preprocess", "mask", "detect", "detail",
+        "prompt-enhance", "caption", "openclip", "vqa", "analyze", "tagger", "nudenet", "prompt-lang", "image-guard",
+        "prompt-banned", "rembg", "framepack",
+    ]
+    private static let serverFilePaths: [(HTTPRequest.Method, String)] =
+        ["file", "browser/folders", "browser/thumb", "browser/files", "network", "network/thumb", "network/metadata",
+         "network/info", "network/desc"].map { (.get, $0) } + [(.delete, "delete-image"), (.delete, "delete-file")]
 
     static let all: [Refusal] =
-        [
-            Refusal(method: .post, path: "shutdown", detail: "Easel's gateway does not stop the pool's SD.Next servers: stop a backend on its own host"),
-            Refusal(method: .post, path: "restart", detail: "Easel's gateway does not restart the pool's SD.Next servers: restart a backend on its own host"),
-            Refusal(method: .post, path: "unload-checkpoint", detail: "The pool's backends keep the models their queued jobs need: Easel loads a job's model on the backend that runs it"),
-            Refusal(method: .post, path: "lock-checkpoint", detail: "Easel switches each backend's model for the jobs it dispatches, so a backend's model cannot be locked through the pool: pick a model with POST /sdapi/v1/options (sd_model_checkpoint)"),
-            Refusal(method: .post, path: "upload", detail: "Uploads live on one SD.Next server, and a job may run on another: send images inline as base64"),
-            Refusal(method: .put, path: "upload", detail: "Uploads live on one SD.Next server, and a job may run on another: send images inline as base64"),
-            Refusal(method: .get, path: "log", detail: "Each SD.Next backend keeps its own log: read it on the backend; Easel logs to its own output"),
-            Refusal(method: .post, path: "log", detail: "Each SD.Next backend keeps its own log: Easel's gateway does not write to it"),
-            Refusal(method: .post, path: "latents", detail: "Latent history belongs to one SD.Next server's last generations, and the pool's jobs run on several"),
-            Refusal(method: .get, path: "latents", detail: "Latent history belongs to one SD.Next server's last generations, and the pool's jobs run on several"),
-            Refusal(method: .get, path: "civitai", detail: "Model downloads are managed on each SD.Next backend: use its own API or UI"),
-            Refusal(method: .post, path: "civitai", detail: "Model downloads are managed on each SD.Next backend: use its own API or UI"),
-            Refusal(method: .post, path: "autocomplete/{name}/download", detail: "Autocomplete files are managed on each SD.Next backend: use its own API or UI"),
-            Refusal(method: .delete, path: "autocomplete/{name}", detail: "Autocomplete files are managed on each SD.Next backend: use its own API or UI"),
-        ]
-        + ["process", "extra-single-image", "process-batch", "extra-batch-images", "preprocess", "mask", "detect", "detail",
-           "prompt-enhance", "caption", "openclip", "vqa", "analyze", "tagger", "nudenet", "prompt-lang", "image-guard",
-           "prompt-banned", "rembg", "framepack"].map { Refusal(method: .post, path: $0, detail: "POST /sdapi/v1/\($0) " + outsideQueue) }
-        + [Refusal(method: .get, path: "png-info", detail: "GET /sdapi/v1/png-info reads an image file on one SD.Next server's disk: POST /sdapi/v1/png-info with the image as base64 instead")]
-        + ["file", "browser/folders", "browser/thumb", "browser/files", "network", "network/thumb",
-           "network/metadata", "network/info", "network/desc"].map { Refusal(method: .get, path: $0, detail: "GET /sdapi/v1/\($0) " + serverFiles) }
-        + ["delete-image", "delete-file"].map { Refusal(method: .delete, path: $0, detail: "DELETE /sdapi/v1/\($0) " + serverFiles) }
+        named
+        + outsideQueuePaths.map { Refusal(.post, $0, "POST /sdapi/v1/\($0) " + outsideQueue) }
+        + serverFilePaths.map { Refusal($0.0, $0.1, "\($0.0) /sdapi/v1/\($0.1) " + serverFiles) }
 
     static func add<Context>(to api: RouterGroup<Context>) {
         for refusal in all {

@@ -28,7 +28,8 @@ extension SDNextGateway {
 
         let relay = PoolRelay(fanOut: fanOut, cache: cache, service: service, logger: logger)
         api.post("png-info") { request, _ in
-            SDNextJSON(try await relay.pngInfo(path: request.target, body: try await request.body.collect(upTo: PoolRelay.maxImageBody)))
+            let body = try await request.body.collect(upTo: PoolRelay.maxImageBody)
+            return SDNextJSON(try await relay.pngInfo(path: request.target, body: body))
         }
         // `refresh-checkpoints` is the options routes' (it rereads the inventories the caller's model is checked against).
         for path in ["refresh-vae", "refresh-unets"] {
