@@ -121,9 +121,28 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
 }
 
 extension GenerationParameters {
-    /// `kind` (default txt2img) picks the body; `prompt` is required; absent origin keys take the origin's defaults.
-    /// A field of the wrong type fails with its coding path, which the API turns into a 422 naming the field.
+    /// The origin API's body: `kind` (default txt2img) picks the body; `prompt` is required; absent origin keys take
+    /// the origin's defaults. A field of the wrong type fails with its coding path, which the API turns into a 422
+    /// naming the field.
     public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: Key.self).decode(String.self, forKey: .prompt)
+        self.init(try Self.request(from: decoder))
+    }
+
+    /// A stored job's parameters exactly as they were written: nothing required, no default filled in (a job from
+    /// the SD.Next gateway leaves SD.Next's defaults to SD.Next).
+    public init(stored data: Data) throws {
+        self.init(sending: try JSONDecoder().decode(Stored.self, from: data).request)
+    }
+
+    private struct Stored: Decodable {
+        let request: GenerationRequest
+        init(from decoder: any Decoder) throws { request = try GenerationParameters.request(from: decoder) }
+    }
+
+    /// The body of the kind `kind` names, without Easel's own keys: `kind` picks the route, `model` the backend (it
+    /// reaches SD.Next as the job's checkpoint).
+    private static func request(from decoder: any Decoder) throws -> GenerationRequest {
         let body = try decoder.container(keyedBy: Key.self)
         var kind = GenerationKind.txt2img
         if let name = try body.decodeIfPresent(String.self, forKey: .kind) {
@@ -133,11 +152,10 @@ extension GenerationParameters {
             }
             kind = named
         }
-        _ = try body.decode(String.self, forKey: .prompt)
-        self.init(try GenerationRequest(kind: kind, from: decoder))
-        // Easel's own keys: `kind` picks the route, `model` the backend (it reaches SD.Next as the job's checkpoint).
+        var request = try GenerationRequest(kind: kind, from: decoder)
         request.further[Key.kind.rawValue] = nil
         request.further["model"] = nil
+        return request
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -20,8 +20,24 @@ public final class CallerBook: Sendable {
     struct State {
         var entries: [Caller: Entry] = [:]
         var clock: UInt64 = 0
-        /// Jobs whose caller asked for previews (`skip_current_image=false`), oldest first.
-        var previewJobs: Deque<JobID> = []
+        /// Jobs whose caller asked for previews (`skip_current_image=false`).
+        var previewJobs = RecentJobs()
+        /// Jobs whose caller skipped an iteration (`state.skipped` then says so).
+        var skippedJobs = RecentJobs()
+    }
+
+    /// A set of the last 256 jobs put in.
+    struct RecentJobs {
+        private var order: Deque<JobID> = []
+        private var members: Set<JobID> = []
+
+        mutating func insert(_ job: JobID) {
+            guard members.insert(job).inserted else { return }
+            order.append(job)
+            if order.count > 256, let oldest = order.popFirst() { members.remove(oldest) }
+        }
+
+        func contains(_ job: JobID) -> Bool { members.contains(job) }
     }
 
     /// The option that picks the model of the caller's next jobs.
@@ -73,15 +89,19 @@ public final class CallerBook: Sendable {
 
     /// Marks `job` as watched with previews, so its monitor asks its backend for them.
     public func wantPreviews(of job: JobID) {
-        state.withLock { state in
-            guard !state.previewJobs.contains(job) else { return }
-            state.previewJobs.append(job)
-            if state.previewJobs.count > 256 { state.previewJobs.removeFirst() }
-        }
+        state.withLock { $0.previewJobs.insert(job) }
     }
 
     public func wantsPreviews(of job: JobID) -> Bool {
         state.withLock { $0.previewJobs.contains(job) }
+    }
+
+    public func markSkipped(_ job: JobID) {
+        state.withLock { $0.skippedJobs.insert(job) }
+    }
+
+    public func wasSkipped(_ job: JobID) -> Bool {
+        state.withLock { $0.skippedJobs.contains(job) }
     }
 
     private func update(_ caller: Caller, _ change: (inout Entry) -> Void) {

@@ -5,14 +5,22 @@ import Foundation
 /// progress from the event bus (previews included when someone asked for them).
 struct CallerJob {
     let job: Job
+    /// The latest progress the job published (its last one once it ended, as SD.Next keeps the last step counts).
     let progress: JobProgressState?
     /// The bus's sequence number of that progress: a new number means a new preview.
     let progressSeq: Int
 
-    /// SD.Next's name for the stage a job of this kind runs in (what `state.job` says during a generation).
+    /// SD.Next's name for the stage the job is in (what `state.job` says): `Load model`, `Inference` while it
+    /// samples, else the route's outer stage.
     var stageName: String {
         if job.status == .queued { return "Queued" }
         if progress?.loadingModel == true { return "Load model" }
+        if job.status == .processing, step > 0 { return "Inference" }
+        return routeStage
+    }
+
+    /// The outer stage of the job's route.
+    var routeStage: String {
         switch job.parameters.kind {
         case .txt2img: return "API-TXT"
         case .img2img: return "API-IMG"
@@ -39,8 +47,9 @@ extension SDNextGateway {
     func callerJob(_ caller: Caller, taskID: String? = nil) async throws -> CallerJob? {
         let id: JobID? = if let taskID { callers.job(of: caller, taskID: taskID) } else { callers.jobs(of: caller).first }
         guard let id, let job = try await service.store.job(id) else { return nil }
-        let history = service.events.history(of: id)
-        return CallerJob(job: job, progress: history?.progress, progressSeq: history?.latestProgress?.seq ?? 0)
+        let latest = service.events.history(of: id)?.latestProgress
+        guard case .progress(let progress)? = latest?.kind else { return CallerJob(job: job, progress: nil, progressSeq: 0) }
+        return CallerJob(job: job, progress: progress, progressSeq: latest?.seq ?? 0)
     }
 
     /// The caller's newest job that has not ended: the one interrupt and skip act on.

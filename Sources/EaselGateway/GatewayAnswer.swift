@@ -13,7 +13,7 @@ import SDNextModels
 struct GatewayAnswer {
     let job: Job
     let kind: GenerationKind
-    /// The declared fields the client sent, echoed when SD.Next's own echo is missing.
+    /// The declared fields the client sent, for the echo when SD.Next's own is missing.
     let sent: [String: JSONValue]
     let images: ImageStore
 
@@ -34,7 +34,7 @@ struct GatewayAnswer {
     }
 
     private func body(images: [String], processed: [String]) -> JSONValue {
-        let echo = job.result?.sdnextParameters ?? .object(sent)
+        let echo = job.result?.sdnextParameters ?? SDNextBody.echo(of: sent, kind: kind)
         let info = JSONValue.string(job.result?.sdnextInfo ?? "")
         if kind == .control {
             return .object(["images": .array(images.map(JSONValue.string)), "processed": .array(processed.map(JSONValue.string)),

@@ -49,6 +49,7 @@ extension SDNextGateway {
                 let backend = backends.first(where: { $0.url == job.backend })
             {
                 try? await backend.client.skip()
+                callers.markSkipped(job.id)
             }
             return Response.noContent
         }
@@ -58,7 +59,7 @@ extension SDNextGateway {
     func progressBody(_ job: CallerJob?, caller: Caller, includeImage: Bool) -> JSONValue {
         let active = job?.isActive == true
         var state: [String: JSONValue] = [
-            "skipped": .bool(false),
+            "skipped": .bool(job.map { callers.wasSkipped($0.job.id) } ?? false),
             "interrupted": .bool(job?.job.status == .cancelled),
             "job": .string(active ? job?.stageName ?? "" : ""),
             "job_count": .number(active ? 1 : 0),
@@ -86,7 +87,8 @@ extension SDNextGateway {
     /// The `/internal/progress` answer for the caller's job (the one `id_task` names, else its newest).
     func internalProgressBody(_ job: CallerJob?, previewID: Int, wantsPreview: Bool) -> JSONValue {
         let status = job?.job.status
-        let preview = wantsPreview && job?.progressSeq != previewID ? job?.progress?.previewImage : nil
+        let active = job?.isActive == true
+        let preview = active && wantsPreview && job?.progressSeq != previewID ? job?.progress?.previewImage : nil
         return .object([
             "job": .string(job.map { $0.isActive ? $0.stageName : "" } ?? ""),
             "textinfo": status == .queued ? .string("Queued...") : status == .processing ? .null : .string("Waiting..."),
@@ -100,7 +102,7 @@ extension SDNextGateway {
             "batch_no": .number(0),
             "batch_count": .number(status == nil ? 0 : 1),
             "progress": .number(Self.rounded(job?.fraction ?? 0)),
-            "eta": job?.progress?.etaSeconds.map { .number(Self.rounded($0)) } ?? .null,
+            "eta": active ? job?.progress?.etaSeconds.map { .number(Self.rounded($0)) } ?? .null : .null,
             "live_preview": preview.map { .string(Self.dataURI($0)) } ?? .null,
             "id_live_preview": .number(Double(preview == nil ? previewID : job?.progressSeq ?? previewID)),
         ])

@@ -78,6 +78,14 @@ enum SDNextBody {
         return object
     }
 
+    /// The request model as SD.Next echoes it (`parameters`): every declared field, sent or defaulted, in the
+    /// model's order. For answers that lack SD.Next's own echo (an interrupted job, one that drew nothing).
+    static func echo(of sent: [String: JSONValue], kind: GenerationKind) -> JSONValue {
+        var echo: [String: JSONValue] = [:]
+        for field in fields(of: kind) { echo[field.name] = sent[field.name] ?? field.defaultValue.json }
+        return .object(echo)
+    }
+
     /// A value pydantic's table let through but Easel's types refuse (an item of `init_images` that is not text).
     private static func issue(_ error: DecodingError, in body: JSONValue) -> FieldIssue {
         let (path, reason): ([any CodingKey], String) = switch error {
@@ -106,4 +114,18 @@ enum SDNextBody {
 
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension SDNextDefault {
+    var json: JSONValue {
+        switch self {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .int(let number): .number(Double(number))
+        case .float(let number): .number(number)
+        case .string(let text): .string(text)
+        case .emptyList: .array([])
+        case .emptyDict: .object([:])
+        }
+    }
 }

@@ -17,7 +17,8 @@ extension SDNextGateway {
         }
         api.get("history") { request, context in
             let caller = Caller(context)
-            let only = request.uri.queryParameters["id"].map(String.init)
+            // SD.Next reads an empty `id` as none.
+            let only = request.uri.queryParameters["id"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             var entries: [JSONValue] = []
             for id in callers.jobs(of: caller).reversed() where only == nil || only == id.rawValue {
                 if let job = try await service.store.job(id) { entries += historyEntries(of: job) }
@@ -52,7 +53,7 @@ extension SDNextGateway {
     /// A job as SD.Next's stage log writes a stage: a `begin` entry, and an `end` entry with its duration and
     /// outputs (Easel's image URLs) once it ended.
     func historyEntries(of job: Job) -> [JSONValue] {
-        let name = JSONValue.string(CallerJob(job: job, progress: nil, progressSeq: 0).stageName.lowercased())
+        let name = JSONValue.string(CallerJob(job: job, progress: nil, progressSeq: 0).routeStage.lowercased())
         var entries: [JSONValue] = [.object([
             "id": .string(job.id.rawValue), "job": name, "op": .string("begin"),
             "timestamp": .number((job.startedAt ?? job.createdAt).timeIntervalSince1970), "duration": .null,

@@ -108,6 +108,8 @@ public struct DeliveryWorker: Service {
                         continue
                     }
                     await JobRun(job: job, backend: backend, worker: self, logger: logger.with("job", job.id.rawValue)).run()
+                } catch is CancellationError {
+                    continue  // shutting down: the loop's condition ends it
                 } catch {
                     logger.error("job store failed", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: backoff)

@@ -83,7 +83,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         let decoder = JSONDecoder()
         return Job(
             id: JobID(rawValue: id),
-            parameters: try decoder.decode(GenerationParameters.self, from: Data(params.utf8)),
+            parameters: try GenerationParameters(stored: Data(params.utf8)),
             requirements: try Self.requirements(model: model, loras: loras),
             returnFormat: ReturnFormat(rawValue: returnFormat) ?? .url,
             status: JobStatus(rawValue: status) ?? JobStatus(normalizing: status),

@@ -100,7 +100,8 @@ struct GenerationResponseBody {
         }
         images = try Self.decodeImages(json["images"])
         processed = try Self.decodeImages(json["processed"])
-        parameters = json["parameters"]?.objectValue ?? [:]
+        // Control echoes its request as `params`.
+        parameters = (json["parameters"] ?? json["params"])?.objectValue ?? [:]
         info = GenerationInfo(info: json["info"])
         rawInfo = Self.rawText(of: json["info"])
         guard !images.isEmpty else {

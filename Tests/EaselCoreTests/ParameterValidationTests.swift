@@ -35,8 +35,12 @@ import Testing
         ])
         #expect(object["negative_prompt"] is NSNull)
         #expect(object["kind"] as? String == "txt2img")
-        let stored = try JSONDecoder().decode(GenerationParameters.self, from: data)
+        let stored = try GenerationParameters(stored: data)
         #expect(stored == GenerationParameters(prompt: "a cat"))
+        // A stored job without the origin's keys stays without them (SD.Next applies its own defaults).
+        let gateway = try GenerationParameters(stored: Data(#"{"kind":"control","width_before":64}"#.utf8))
+        #expect(gateway.kind == .control && gateway.width == 64)
+        #expect(gateway.steps == nil && gateway.samplerName == nil && gateway.height == nil && gateway.prompt == nil)
     }
 
     @Test(arguments: [

@@ -22,7 +22,7 @@ import Testing
                     seen = try await client.get("/sdapi/v1/progress?skip_current_image=false").body
                     return (seen["state"]?["sampling_step"]?.int ?? 0) > 2 && seen["current_image"]?.string != nil
                 }
-                #expect(seen["state"]?["job"]?.string == "API-TXT")
+                #expect(seen["state"]?["job"]?.string == "Inference", "SD.Next's stage while it samples")
                 #expect(seen["state"]?["sampling_steps"] == .number(30))
                 #expect((seen["progress"]?.double ?? 0) > 0)
                 #expect(seen["id"]?.string?.isEmpty == false)
@@ -35,6 +35,7 @@ import Testing
                 #expect(try await generation.status == 200)
                 let after = try await client.get("/sdapi/v1/progress").body
                 #expect(after["state"]?["job"] == .string("") && after["state"]?["job_count"] == .number(0))
+                #expect(after["state"]?["sampling_steps"] == .number(30), "SD.Next keeps the last step counts")
                 let status = try await client.get("/sdapi/v1/status").body
                 #expect(status["status"] == .string("idle") && status["total"] == .number(1))
                 let history = try await client.get("/sdapi/v1/history").body
@@ -79,6 +80,7 @@ import Testing
                 #expect(answer.status == 200)
                 // SD.Next's skip drops the running iteration and, its flag still set, the next one.
                 #expect(answer.body["images"]?.array?.count == 1)
+                #expect(try await client.get("/sdapi/v1/progress").body["state"]?["skipped"] == .bool(true))
             }
         }
     }
