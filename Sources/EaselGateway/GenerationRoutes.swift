@@ -29,6 +29,7 @@ extension SDNextGateway {
         let sent = try SDNextBody.parse(kind, from: body)
         var sdnext = sent.request
         if case .img2img(let img2img) = sdnext, img2img.initImages.isEmpty { throw GatewayError.initImageMissing }
+        if kind != .control { try await checkSampler(SDNextBody.echo(of: sent.sent, kind: kind)) }
         let options = callers.options(of: caller)
         sdnext.overrideOptions(options.filter { $0.key != CallerBook.modelOption })
         let model = sdnext.checkpointInBody ?? options[CallerBook.modelOption]?.stringValue
@@ -43,6 +44,24 @@ extension SDNextGateway {
         } catch let error as InputImages.TooLarge {
             throw GatewayError.httpException(
                 .contentTooLarge, detail: "\(error.field): the image is larger than \(error.limit) bytes")
+        }
+    }
+}
+
+extension SDNextGateway {
+    /// SD.Next's check before its lock, for txt2img and img2img (control runs an unknown sampler as "Default"):
+    /// `sampler_name`, or `sampler_index` when that is empty and a name, must be one some backend of the pool has
+    /// (case-insensitive), else 404 "Sampler not found" and nothing is queued. When no backend can list its samplers
+    /// the job is queued and its backend judges.
+    func checkSampler(_ echo: JSONValue) async throws {
+        let named = echo["sampler_name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let sampler = (named ?? echo["sampler_index"]?.stringValue)?.lowercased()
+        guard sampler != "default" else { return }
+        guard let listing = PoolListing.all.first(where: { $0.path == "samplers" }),
+            let known = try? await listings.answer(listing, to: "/sdapi/v1/samplers").arrayValue
+        else { return }
+        guard let sampler, known.contains(where: { $0["name"]?.stringValue?.lowercased() == sampler }) else {
+            throw GatewayError.httpException(.notFound, detail: "Sampler not found")
         }
     }
 }

@@ -55,10 +55,6 @@ extension SDNextGateway {
         }
         // The caller's model is loaded by the backend its next job goes to: nothing to reload now.
         api.post("reload-checkpoint") { _, _ in Response.noContent }
-        api.post("refresh-checkpoints") { _, _ in
-            _ = await InventoryMonitor.refreshAll(backends, service: service, logger: logger)
-            return Response.noContent
-        }
     }
 
     /// The canonical title of a checkpoint some backend of the pool has, or SD.Next's 404 naming the model.

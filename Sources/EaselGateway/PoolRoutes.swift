@@ -7,9 +7,6 @@ extension SDNextGateway {
     /// The routes a pool answers as a whole: SD.Next's listings (the union over the backends), `png-info`,
     /// `version`/`platform`/`memory`, the refresh routes, and SD.Next's routes that mean nothing for a pool (501).
     func addPoolRoutes(to api: RouterGroup<Context>) {
-        let fanOut = PoolFanOut(backends: backends)
-        let cache = ListingCache()
-        let listings = PoolListings(fanOut: fanOut, cache: cache)
         for listing in PoolListing.all {
             api.get(RouterPath(listing.path)) { request, _ in
                 SDNextJSON(try await listings.answer(listing, to: request.target))
@@ -21,18 +18,17 @@ extension SDNextGateway {
         // SD.Next logs a browser session here and answers `{}`; there is no SD.Next session behind the pool.
         api.get("start") { _, _ in SDNextJSON(.object([:])) }
 
-        let identity = PoolIdentity(fanOut: fanOut, cache: cache)
+        let identity = PoolIdentity(fanOut: listings.fanOut, cache: listings.cache)
         api.get("version") { _, _ in SDNextJSON(try await identity.version()) }
         api.get("platform") { _, _ in SDNextJSON(try await identity.platform()) }
         api.get("memory") { _, _ in SDNextJSON(try await identity.memory()) }
 
-        let relay = PoolRelay(fanOut: fanOut, cache: cache, service: service, logger: logger)
         api.post("png-info") { request, _ in
             let body = try await request.body.collect(upTo: PoolRelay.maxImageBody)
             return SDNextJSON(try await relay.pngInfo(path: request.target, body: body))
         }
-        // `refresh-checkpoints` is the options routes' (it rereads the inventories the caller's model is checked against).
-        for path in ["refresh-vae", "refresh-unets"] {
+        // Each backend rescans its files; the inventories the caller's model and dispatch are checked against are read again.
+        for path in ["refresh-checkpoints", "refresh-vae", "refresh-unets"] {
             api.post(RouterPath(path)) { request, _ -> Response in
                 _ = try await relay.refresh(request.target)
                 return .noContent

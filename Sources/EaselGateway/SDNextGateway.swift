@@ -13,12 +13,20 @@ public struct SDNextGateway<Context: RemoteAddressRequestContext>: Sendable {
     let backends: [Backend]
     let callers: CallerBook
     let logger: Logger
+    /// The pool's listings, asked of every backend and kept a few seconds.
+    let listings: PoolListings
+    /// The calls passed on to SD.Next as they are.
+    let relay: PoolRelay
 
     public init(service: GenerationService, backends: [Backend], callers: CallerBook, logger: Logger) {
         self.service = service
         self.backends = backends
         self.callers = callers
         self.logger = logger
+        let fanOut = PoolFanOut(backends: backends)
+        let cache = ListingCache()
+        listings = PoolListings(fanOut: fanOut, cache: cache)
+        relay = PoolRelay(fanOut: fanOut, cache: cache, service: service, logger: logger)
     }
 
     /// Mounts `/sdapi/v1/*` and `/internal/*` on `router`.

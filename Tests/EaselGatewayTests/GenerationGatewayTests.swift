@@ -66,6 +66,10 @@ import Testing
                 #expect(tooBig.status == 422)
                 #expect(tooBig.body["detail"]?.array?.first?["loc"] == .array([.string("body"), .string("width")]))
 
+                let sampler = try await client.post("/sdapi/v1/txt2img", #"{"prompt": "x", "sampler_name": "DPM++ 2M Karras"}"#)
+                #expect(sampler.status == 404)
+                #expect(sampler.body["detail"] == .string("Sampler not found") && sampler.body["errors"] == .string("404: Sampler not found"))
+
                 // Nothing was queued by any of them.
                 let (_, active) = try await hub.request(.GET, "/api/v1/generation/jobs/active")
                 #expect(active.array?.isEmpty == true)
