@@ -1,13 +1,15 @@
 import DynamicJSON
+import EaselServer
 import EaselTesting
 import Foundation
 import Logging
 import SDNextEmulator
+import Testing
 
 /// Easel with its gateway over two emulators whose catalogues overlap (alpha-xl and beta, beta and gamma), so
 /// the gateway's listings must merge them and choosing gamma or alpha-xl must route to the one backend that has
-/// it. Steps take 10 ms: a long job samples for seconds, so progress and interrupt are seen, and the short jobs
-/// the clients send (4 steps) stay fast.
+/// it. Steps take 40 ms: a long job (150 steps, Easel's limit) samples for seconds, so progress and interrupt
+/// are seen, and the short jobs the clients send (4 steps) stay fast.
 struct GatewayPool {
     let hub: TestHub
     /// Every checkpoint's title (`name [hash]`), once each.
@@ -15,17 +17,19 @@ struct GatewayPool {
 
     var url: String { hub.baseURL }
 
-    static func run<Result: Sendable>(_ body: (GatewayPool) async throws -> Result) async throws -> Result {
-        var first = EmulatorConfiguration.testing(stepDuration: .milliseconds(10))
+    static func run<Result: Sendable>(
+        configure: (inout EaselConfiguration) -> Void = { _ in }, _ body: (GatewayPool) async throws -> Result
+    ) async throws -> Result {
+        var first = EmulatorConfiguration.testing(stepDuration: .milliseconds(40))
         first.models = ["alpha-xl", "beta"]
         first.loras = ["fox"]
-        var second = EmulatorConfiguration.testing(stepDuration: .milliseconds(10))
+        var second = EmulatorConfiguration.testing(stepDuration: .milliseconds(40))
         second.models = ["beta", "gamma"]
         second.loras = ["owl", "fox"]
         var logger = Logger(label: "test-emulator")
         logger.logLevel = .warning
         return try await withSDNextEmulators(configurations: [first, second], logger: logger) { emulators in
-            try await withHub(backends: emulators.map(\.baseURL)) { hub in
+            try await withHub(backends: emulators.map(\.baseURL), configure: configure) { hub in
                 func checkpoints() async throws -> [JSONValue] {
                     try await hub.request(.GET, "/api/v1/generation/models").body["checkpoints"]?.array ?? []
                 }

@@ -38,7 +38,7 @@ struct SDNextScript: CustomStringConvertible {
             SDNextScript(file: "api-checkpoint.py", arguments: [], expected: "api-modules: {"),
             SDNextScript(
                 file: "api-json.py", arguments: ["txt2img", #"{"prompt":"a fox","steps":4,"width":64,"height":64}"#],
-                expected: "{'images': ['"),
+                expected: "'images': ['"),
             SDNextScript(file: "api-history.py", arguments: [], expected: "'job': "),
             // Polls the caller's progress; the runner ends it after two polls.
             SDNextScript(file: "api-progress.py", arguments: [], expected: "sdnext: id="),

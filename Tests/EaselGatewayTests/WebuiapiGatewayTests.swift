@@ -13,7 +13,8 @@ struct WebuiapiGatewayTests {
 
     @Test func webuiapiRunsUnchangedAgainstTheGateway() async throws {
         try #require(ExternalTools.pythonCan("import webuiapi"), "python3 with webuiapi is needed: pip install webuiapi")
-        let run = try await GatewayPool.run { pool in
+        // webuiapi_check.py's long jobs have 1000 steps; Easel's default limit is 150.
+        let run = try await GatewayPool.run(configure: { $0.limits.steps = 1...1000 }) { pool in
             try await runProgram(
                 ExternalTools.env, ["python3", CompatFiles.script("webuiapi_check.py"), pool.url], within: 240)
         }
