@@ -1,5 +1,5 @@
 """What the client checks share: the failure they raise, polling with a deadline, and the `ok`/`FAIL`/`skip`
-lines `CheckReport` (Tests/SDNextEmulatorTests) reads."""
+lines `CheckReport` (Sources/EaselTesting) reads."""
 
 import time
 

@@ -60,27 +60,3 @@ struct PythonClientCompatTests {
 private enum Webuiapi {
     static let isInstalled = ExternalTools.pythonCan("import webuiapi")
 }
-
-/// A compat script's output: `ok <name>[ (note)]`, `FAIL <name>: <reason>`, `skip <name>: <why>`, then a summary.
-struct CheckReport {
-    var passed: Set<String> = []
-    var failed: [String: String] = [:]
-    var unrecognised: [String] = []
-    var finished = false
-
-    init(_ output: String) {
-        for line in output.split(separator: "\n").map(String.init) {
-            if let match = line.wholeMatch(of: /ok (.+?)( \(.*\))?/) {
-                passed.insert(String(match.1))
-            } else if let match = line.wholeMatch(of: /FAIL (.+?): (.*)/) {
-                failed[String(match.1)] = String(match.2)
-            } else if line.hasPrefix("skip ") {
-                continue
-            } else if line == "all passed" || line.wholeMatch(of: /\d+ failed/) != nil {
-                finished = true
-            } else {
-                unrecognised.append(line)
-            }
-        }
-    }
-}
