@@ -52,7 +52,7 @@ public struct InputImages: Sendable {
             try? store.deleteImages(of: jobID)
             throw error
         }
-        return GenerationParameters(request)
+        return GenerationParameters(sending: request)
     }
 
     /// The request with every reference replaced by its image's base64, ready to send.
