@@ -43,6 +43,12 @@ public struct GenerationParameters: Sendable, Equatable, Codable {
         self.denoisingStrength = denoisingStrength
     }
 
+    /// A job sending `request` exactly as it is: SD.Next applies its own defaults to what it leaves unset (the
+    /// gateway's jobs, and stored jobs, whose defaults were filled when they were submitted).
+    public init(sending request: GenerationRequest) {
+        self.request = request
+    }
+
     /// A job sending `request`, with the origin's defaults for the origin's keys it leaves unset.
     public init(_ request: GenerationRequest) {
         self.request = request

@@ -31,21 +31,32 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var processed: [StoredImage]
     /// SD.Next's `info`, parsed from the JSON string it sends.
     public var generationInfo: JSONValue?
+    /// SD.Next's answer as it came, for the gateway to answer with: `parameters` (control's `params`), the request
+    /// with every default filled in, and `info` as the text SD.Next sent (JSON, or control's plain text).
+    public var sdnextParameters: JSONValue?
+    public var sdnextInfo: String?
 
-    public init(images: [StoredImage], processed: [StoredImage] = [], generationInfo: JSONValue?) {
+    public init(
+        images: [StoredImage], processed: [StoredImage] = [], generationInfo: JSONValue?, sdnextParameters: JSONValue? = nil,
+        sdnextInfo: String? = nil
+    ) {
         self.images = images
         self.processed = processed
         self.generationInfo = generationInfo
+        self.sdnextParameters = sdnextParameters
+        self.sdnextInfo = sdnextInfo
     }
 
-    enum CodingKeys: String, CodingKey { case images, processed, generationInfo }
+    enum CodingKeys: String, CodingKey { case images, processed, generationInfo, sdnextParameters, sdnextInfo }
 
-    /// Results stored before control jobs existed have no `processed`.
+    /// A stored result may lack `processed` and SD.Next's answer (jobs of other kinds, results of older versions).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         images = try container.decode([StoredImage].self, forKey: .images)
         processed = try container.decodeIfPresent([StoredImage].self, forKey: .processed) ?? []
         generationInfo = try container.decodeIfPresent(JSONValue.self, forKey: .generationInfo)
+        sdnextParameters = try container.decodeIfPresent(JSONValue.self, forKey: .sdnextParameters)
+        sdnextInfo = try container.decodeIfPresent(String.self, forKey: .sdnextInfo)
     }
 }
 

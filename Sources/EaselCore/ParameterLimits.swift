@@ -47,13 +47,14 @@ public struct ParameterError: Error, Sendable, Equatable, CustomStringConvertibl
 extension GenerationParameters {
     /// Checks every set field against `limits`; returns all problems, in field order. (The origin's keys are always
     /// set: decoding fills in their defaults.) Input images are checked where they are kept (`InputImages`).
-    public func problems(under limits: ParameterLimits = ParameterLimits()) -> [ParameterError] {
+    /// `requiringPrompt` is the origin API's rule; SD.Next itself draws from an empty prompt.
+    public func problems(under limits: ParameterLimits = ParameterLimits(), requiringPrompt: Bool = true) -> [ParameterError] {
         var problems: [ParameterError] = []
         func check(_ ok: Bool, _ field: String, _ message: @autoclosure () -> String) {
             if !ok { problems.append(ParameterError(field: field, message: message())) }
         }
         let prompt = self.prompt ?? ""
-        check(!prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "prompt", "must not be empty")
+        check(!requiringPrompt || !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "prompt", "must not be empty")
         check(prompt.count <= limits.maxPromptLength, "prompt", "must be at most \(limits.maxPromptLength) characters")
         check((self.negativePrompt?.count ?? 0) <= limits.maxPromptLength, "negative_prompt",
               "must be at most \(limits.maxPromptLength) characters")

@@ -11,6 +11,8 @@ import Synchronization
 public final class CallerBook: Sendable {
     struct Entry {
         var jobs: Deque<JobID> = []
+        /// A1111's `force_task_id` of each job that came with one.
+        var tasks: [String: JobID] = [:]
         var options: [String: JSONValue] = [:]
         var lastSeen: UInt64 = 0
     }
@@ -22,6 +24,9 @@ public final class CallerBook: Sendable {
         var previewJobs: Deque<JobID> = []
     }
 
+    /// The option that picks the model of the caller's next jobs.
+    public static let modelOption = "sd_model_checkpoint"
+
     public let jobsPerCaller: Int
     public let maxCallers: Int
     private let state = Mutex(State())
@@ -31,12 +36,25 @@ public final class CallerBook: Sendable {
         self.maxCallers = maxCallers
     }
 
-    /// Remembers `job` as `caller`'s newest.
-    public func record(_ job: JobID, for caller: Caller) {
+    /// Remembers `job` as `caller`'s newest, under the task id an A1111 client gave it.
+    public func record(_ job: JobID, for caller: Caller, taskID: String? = nil) {
         update(caller) { entry in
             entry.jobs.append(job)
-            if entry.jobs.count > jobsPerCaller { entry.jobs.removeFirst() }
+            if let taskID { entry.tasks[taskID] = job }
+            if entry.jobs.count > jobsPerCaller, let dropped = entry.jobs.popFirst() {
+                entry.tasks = entry.tasks.filter { $0.value != dropped }
+            }
         }
+    }
+
+    /// The caller's job that an A1111 client named `taskID`.
+    public func job(of caller: Caller, taskID: String) -> JobID? {
+        state.withLock { $0.entries[caller]?.tasks[taskID] }
+    }
+
+    /// The task id the caller gave `job`, if any.
+    public func taskID(of job: JobID, for caller: Caller) -> String? {
+        state.withLock { $0.entries[caller]?.tasks.first { $0.value == job }?.key }
     }
 
     /// The caller's jobs, newest first.

@@ -25,8 +25,9 @@ public struct SDNextGateway<Context: RemoteAddressRequestContext>: Sendable {
     public func addRoutes(to router: Router<Context>) {
         let api = router.group("/sdapi/v1")
         addGenerationRoutes(to: api)
-        addProgressRoutes(to: api, internal: router.group("/internal"))
+        addProgressRoutes(to: api, internalRoutes: router.group("/internal"))
         addOptionsRoutes(to: api)
+        addStatusRoutes(to: api)
         addPoolRoutes(to: api)
     }
 }

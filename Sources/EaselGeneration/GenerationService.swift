@@ -46,11 +46,12 @@ public struct GenerationService: Sendable {
     /// Queues a job; it runs when a backend with its model and LoRAs is free. Its input images are written to files
     /// first (the stored job holds references, `generation_started` their URLs); `InputImages.TooLarge` when one
     /// exceeds the limit. `note` (why it may wait) is the message of its first `progress_update`.
+    /// `requiringPrompt` is the origin API's rule (the SD.Next gateway takes an empty prompt, as SD.Next does).
     public func submit(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0,
-        requirements: JobRequirements = .none, note: String? = nil
+        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true
     ) async throws -> Job {
-        let problems = parameters.problems(under: limits)
+        let problems = parameters.problems(under: limits, requiringPrompt: requiringPrompt)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
         let id = JobID.make()
         let kept = try inputs.keep(parameters, for: id, limits: limits)
@@ -116,14 +117,17 @@ public struct GenerationService: Sendable {
         return snapshot
     }
 
-    /// Queues a job and waits for its completion (the origin's blocking `generate`). The job still goes through
-    /// the queue, so a backend never runs two jobs at once.
+    /// Queues a job and waits for its completion (the origin's blocking `generate`, the SD.Next gateway's routes).
+    /// The job still goes through the queue, so a backend never runs two jobs at once. `queued` is told the job
+    /// as soon as it is stored. Cancelling the wait (a client that went away) leaves the job to run.
     public func generate(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, requirements: JobRequirements = .none,
-        note: String? = nil
+        note: String? = nil, requiringPrompt: Bool = true, queued: (Job) -> Void = { _ in }
     ) async throws -> (Job, JobCompletion) {
         let stream = events.subscribe()
-        let job = try await submit(parameters, returnFormat: returnFormat, requirements: requirements, note: note)
+        let job = try await submit(
+            parameters, returnFormat: returnFormat, requirements: requirements, note: note, requiringPrompt: requiringPrompt)
+        queued(job)
         for await event in stream where event.jobID == job.id {
             if case .completed(let completion) = event.kind {
                 return (try await store.job(job.id) ?? job, completion)

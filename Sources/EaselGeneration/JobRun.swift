@@ -151,7 +151,9 @@ struct JobRun {
                 let info = result.info.map { JSONValue.object($0.raw) }
                 var finalTracker = tracker
                 await finish(
-                    .completed(JobResult(images: stored, processed: processed, generationInfo: info)),
+                    .completed(JobResult(
+                        images: stored, processed: processed, generationInfo: info,
+                        sdnextParameters: .object(result.parameters), sdnextInfo: result.rawInfo)),
                     progress: finalTracker.finish())
                 backend.recordCompletion()
                 if let model = job.requirements.model { backend.recordLoadedCheckpoint(checkpointTitle(model)) }

@@ -33,7 +33,7 @@ public struct ResultPresenter: Sendable {
             let file = text.dropFirst(InputImages.referencePrefix.count).split(separator: "/").last.map(String.init) ?? ""
             return inputURL(job.id, file)
         }
-        return GenerationParameters(request)
+        return GenerationParameters(sending: request)
     }
 
     public func url(of jobID: JobID, index: Int) -> String { imageURL(jobID, index) }

@@ -51,6 +51,14 @@ public struct FieldIssue: Sendable, Equatable {
     public let msg: String
     public let input: JSONValue
     public var ctx: [String: JSONValue]? = nil
+
+    public init(type: String, loc: [JSONValue], msg: String, input: JSONValue, ctx: [String: JSONValue]? = nil) {
+        self.type = type
+        self.loc = loc
+        self.msg = msg
+        self.input = input
+        self.ctx = ctx
+    }
 }
 
 /// Every reason pydantic gives for refusing one field: a list reports each bad item, a union each member.
