@@ -25,7 +25,7 @@ struct GatewayBurst {
 
     func run() async throws -> (metrics: [Metric], notes: [String]) {
         let start = ContinuousClock.now
-        let sampler = Task { await sample() }
+        let sampler = Task { await watchServer() }
         let outcomes = await withTaskGroup(of: GenerationCaller.Outcome.self) { group in
             for _ in 0..<calls { group.addTask { await caller.call(url, body: body) } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -65,7 +65,7 @@ struct GatewayBurst {
     }
 
     /// Samples the server until cancelled; a failed sample is skipped.
-    private func sample() async -> Occupancy {
+    private func watchServer() async -> Occupancy {
         var occupancy = Occupancy()
         while !Task.isCancelled {
             if let busy = try? await hub.backends().filter(\.busy).count, let queued = try? await hub.queueCounters().queueDepth {

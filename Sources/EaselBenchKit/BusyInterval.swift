@@ -16,12 +16,11 @@ public struct BusyInterval: Sendable, Equatable {
     /// The most intervals open at one instant. One that ends exactly when another starts does not overlap it (a
     /// backend's next job starts when its last one ends).
     public static func maximumOverlap(_ intervals: [BusyInterval]) -> Int {
-        let edges = intervals.flatMap { [($0.start, 1), ($0.end, -1)] }
-            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        let edges: [(time: Date, change: Int)] = intervals.flatMap { [($0.start, 1), ($0.end, -1)] }
         var open = 0
         var most = 0
-        for (_, change) in edges {
-            open += change
+        for edge in edges.sorted(by: { $0.time != $1.time ? $0.time < $1.time : $0.change < $1.change }) {
+            open += edge.change
             most = max(most, open)
         }
         return most
