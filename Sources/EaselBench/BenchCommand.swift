@@ -89,8 +89,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "gateway: measured txt2img calls per loop (direct, through the gateway, through Easel's generate).")
     var gatewayGenerations = 200
 
-    @Option(help: "gateway: step time of the loop's emulator, in milliseconds (each call runs 4 steps at 512×512).")
+    @Option(help: "gateway: step time of the loop's emulator, in milliseconds (each call runs 4 steps).")
     var gatewayStepMs = 5
+
+    @Option(help: "gateway: width and height of every call's image (the burst's too), a multiple of 8.")
+    var gatewaySize = 512
 
     @Option(help: "gateway: concurrent gateway calls in the burst.")
     var burstCalls = 50
@@ -128,8 +131,8 @@ struct BenchCommand: AsyncParsableCommand {
         guard submits > 0, (1...64).contains(submitClients), claims > 0, activeRequests > 0, sampleSeconds > 0 else {
             throw ValidationError("--submits, --claims, --active-requests and --sample-seconds must be positive; --submit-clients 1...64")
         }
-        guard gatewayGenerations > 0, gatewayStepMs >= 0, (1...1000).contains(burstCalls), (1...64).contains(burstBackends), burstStepMs >= 0 else {
-            throw ValidationError("--gateway-generations must be positive, --burst-calls 1...1000, --burst-backends 1...64, step times not negative")
+        guard gatewayGenerations > 0, gatewayStepMs >= 0, (64...2048).contains(gatewaySize), gatewaySize % 8 == 0, (1...1000).contains(burstCalls), (1...64).contains(burstBackends), burstStepMs >= 0 else {
+            throw ValidationError("--gateway-generations must be positive, --gateway-size a multiple of 8 in 64...2048, --burst-calls 1...1000, --burst-backends 1...64, step times not negative")
         }
     }
 

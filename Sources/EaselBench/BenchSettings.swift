@@ -30,6 +30,7 @@ struct BenchSettings: Sendable {
     /// gateway: calls per loop, the fast emulator's step, and the burst.
     var gatewayGenerations: Int
     var gatewayStepMilliseconds: Int
+    var gatewaySize: Int
     var burstCalls: Int
     var burstBackends: Int
     var burstStepMilliseconds: Int
@@ -60,6 +61,7 @@ struct BenchSettings: Sendable {
         modelLoadMilliseconds = command.modelLoadMs
         gatewayGenerations = command.gatewayGenerations
         gatewayStepMilliseconds = command.gatewayStepMs
+        gatewaySize = command.gatewaySize
         burstCalls = command.burstCalls
         burstBackends = command.burstBackends
         burstStepMilliseconds = command.burstStepMs

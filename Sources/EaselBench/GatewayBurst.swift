@@ -44,6 +44,7 @@ struct GatewayBurst {
             }
         }
         let perBackend = BusyInterval.jobsPerBackend(intervals)
+        let busySeconds = intervals.reduce(0) { $0 + $1.end.timeIntervalSince($1.start) }
         var notes = sample.problems.map { "burst call failed: \($0)" }
         let withoutID = outcomes.filter { $0.jobID == nil }.count
         if withoutID > 0 { notes.append("\(withoutID) burst answers had no \(GenerationCaller.jobIDHeader) header") }
@@ -57,6 +58,7 @@ struct GatewayBurst {
             Metric("burst call p99", sample.timing.summary.p99Milliseconds, "ms"),
             Metric("burst backends that ran jobs (job records)", Double(perBackend.count), "backend", target: all),
             Metric("burst most jobs running at once (job records)", Double(BusyInterval.maximumOverlap(intervals)), "job", target: all),
+            Metric("burst pool busy (job time ÷ backends × wall time)", busySeconds * 100 / (Double(backends) * wall), "%"),
             Metric("burst most backends busy at once (samples)", Double(occupancy.mostBusy), "backend", target: all),
             Metric("burst samples with all backends busy", occupancy.samples > 0 ? Double(occupancy.samplesAllBusy) * 100 / Double(occupancy.samples) : 0, "%"),
             Metric("burst most calls held by the server (queued + running)", occupancy.mostHeld, "call", target: "= \(calls)"),

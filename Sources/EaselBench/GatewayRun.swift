@@ -10,14 +10,16 @@ struct GatewayRun {
     let settings: BenchSettings
 
     static let steps = 4
-    static let size = 512
     /// Unmeasured calls before each loop: connections opened and every first-time cost of both processes paid.
     static let warmupCalls = 10
 
-    /// The one body every call sends; SD.Next's txt2img fields, which Easel's own route accepts too.
-    static let body = ByteBuffer(string: """
-        {"prompt":"easel-bench gateway","steps":\(steps),"width":\(size),"height":\(size),"sampler_name":"Euler a","seed":1}
-        """)
+    /// The one body every call of a run sends; SD.Next's txt2img fields, which Easel's own route accepts too.
+    private var body: ByteBuffer {
+        let size = settings.gatewaySize
+        return ByteBuffer(string: """
+            {"prompt":"easel-bench gateway","steps":\(Self.steps),"width":\(size),"height":\(size),"sampler_name":"Euler a","seed":1}
+            """)
+    }
 
     func run() async throws -> BenchReport {
         try await withGenerationCaller(connections: settings.burstCalls + 4) { caller in
@@ -30,27 +32,27 @@ struct GatewayRun {
     private var parameters: [String: String] {
         [
             "generations": "\(settings.gatewayGenerations)", "step_ms": "\(settings.gatewayStepMilliseconds)",
-            "steps": "\(Self.steps)", "size": "\(Self.size)x\(Self.size)", "burst_calls": "\(settings.burstCalls)",
+            "steps": "\(Self.steps)", "size": "\(settings.gatewaySize)x\(settings.gatewaySize)", "burst_calls": "\(settings.burstCalls)",
             "burst_backends": "\(settings.burstBackends)", "burst_step_ms": "\(settings.burstStepMilliseconds)",
             "server_options": settings.serverOptions.joined(separator: " "),
         ]
     }
 
     private func latency(_ caller: GenerationCaller) async throws -> ([Metric], [String]) {
-        let count = settings.gatewayGenerations
+        let (count, body) = (settings.gatewayGenerations, body)
         let (direct, (gateway, generate), phases) = try await withEmulatorFleet(
             count: 1, stepDuration: .milliseconds(settings.gatewayStepMilliseconds)
         ) { urls in
-            let direct = await caller.loop(urls[0] + "/sdapi/v1/txt2img", body: Self.body, count: count, warmup: Self.warmupCalls)
+            let direct = await caller.loop(urls[0] + "/sdapi/v1/txt2img", body: body, count: count, warmup: Self.warmupCalls)
             let (easel, phases) = try await withServerProcess(
                 binary: settings.serverBinary, arguments: ["--sdnext", urls[0]] + settings.serverOptions
             ) { server in
                 let hub = HubClient(port: server.port)
                 _ = try await hub.waitForInventories(count: 1)
                 let base = "http://127.0.0.1:\(server.port)"
-                let gateway = await caller.loop(base + "/sdapi/v1/txt2img", body: Self.body, count: count, warmup: Self.warmupCalls)
+                let gateway = await caller.loop(base + "/sdapi/v1/txt2img", body: body, count: count, warmup: Self.warmupCalls)
                 let generate = await caller.loop(
-                    base + "/api/v1/generation/generate?return_format=base64", body: Self.body, count: count, warmup: Self.warmupCalls)
+                    base + "/api/v1/generation/generate?return_format=base64", body: body, count: count, warmup: Self.warmupCalls)
                 var phases: [(path: String, medians: [(phase: String, value: Double)])] = []
                 for (name, sample) in [("gateway", gateway), ("generate", generate)] {
                     phases.append((name, JobPhases.medians(try await Self.phases(of: sample, on: hub))))
@@ -101,7 +103,7 @@ struct GatewayRun {
                 let hub = HubClient(port: server.port)
                 _ = try await hub.waitForInventories(count: urls.count)
                 let burst = GatewayBurst(
-                    caller: caller, hub: hub, url: "http://127.0.0.1:\(server.port)/sdapi/v1/txt2img", body: Self.body,
+                    caller: caller, hub: hub, url: "http://127.0.0.1:\(server.port)/sdapi/v1/txt2img", body: body,
                     calls: settings.burstCalls, backends: urls.count)
                 return try await burst.run()
             }
