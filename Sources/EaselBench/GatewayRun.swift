@@ -1,4 +1,5 @@
 import EaselBenchKit
+import Foundation
 import NIOCore
 
 /// `gateway`: what Easel's SD.Next-compatible API costs a client. One fast emulator is first called straight
@@ -10,7 +11,7 @@ struct GatewayRun {
     let settings: BenchSettings
 
     static let steps = 4
-    /// Unmeasured calls before each loop: connections opened and every first-time cost of both processes paid.
+    /// Unmeasured calls before each loop.
     static let warmupCalls = 10
 
     /// The one body every call of a run sends; SD.Next's txt2img fields, which Easel's own route accepts too.
@@ -39,20 +40,18 @@ struct GatewayRun {
     }
 
     private func latency(_ caller: GenerationCaller) async throws -> ([Metric], [String]) {
-        let (count, body) = (settings.gatewayGenerations, body)
         let (direct, (gateway, generate), phases) = try await withEmulatorFleet(
             count: 1, stepDuration: .milliseconds(settings.gatewayStepMilliseconds)
         ) { urls in
-            let direct = await caller.loop(urls[0] + "/sdapi/v1/txt2img", body: body, count: count, warmup: Self.warmupCalls)
+            let direct = await measure(caller, urls[0] + "/sdapi/v1/txt2img", server: nil)
             let (easel, phases) = try await withServerProcess(
                 binary: settings.serverBinary, arguments: ["--sdnext", urls[0]] + settings.serverOptions
             ) { server in
                 let hub = HubClient(port: server.port)
                 _ = try await hub.waitForInventories(count: 1)
                 let base = "http://127.0.0.1:\(server.port)"
-                let gateway = await caller.loop(base + "/sdapi/v1/txt2img", body: body, count: count, warmup: Self.warmupCalls)
-                let generate = await caller.loop(
-                    base + "/api/v1/generation/generate?return_format=base64", body: body, count: count, warmup: Self.warmupCalls)
+                let gateway = await measure(caller, base + "/sdapi/v1/txt2img", server: server)
+                let generate = await measure(caller, base + "/api/v1/generation/generate?return_format=base64", server: server)
                 var phases: [(path: String, medians: [(phase: String, value: Double)])] = []
                 for (name, sample) in [("gateway", gateway), ("generate", generate)] {
                     phases.append((name, JobPhases.medians(try await Self.phases(of: sample, on: hub))))
@@ -69,7 +68,9 @@ struct GatewayRun {
                 Metric("\(name) p99", sample.timing.summary.p99Milliseconds, "ms"),
                 Metric("\(name) requests/s", sample.perSecond, "req/s"),
                 Metric("\(name) failed", Double(sample.failed), "call", target: "0"),
+                Metric("\(name): bench CPU per call (client + emulator)", sample.perCall(sample.benchCPUSeconds), "ms"),
             ]
+            if name != "direct" { metrics.append(Metric("\(name): server CPU per call", sample.perCall(sample.serverCPUSeconds), "ms")) }
         }
         let (d, g, e) = (direct.timing.summary, gateway.timing.summary, generate.timing.summary)
         metrics += [
@@ -83,6 +84,16 @@ struct GatewayRun {
         }
         let notes = paths.flatMap { name, sample in sample.problems.map { "\(name) call failed: \($0)" } }
         return (metrics, notes)
+    }
+
+    /// The loop on `url` after its warm-up, with the CPU this process (client and emulator) and `server` spent on it.
+    private func measure(_ caller: GenerationCaller, _ url: String, server: ServerProcess?) async -> CallSample {
+        await caller.warmUp(url, body: body, count: Self.warmupCalls)
+        let (bench, easel) = (ProcessSample.read(pid: getpid()), server?.sample())
+        var sample = await caller.loop(url, body: body, count: settings.gatewayGenerations)
+        sample.benchCPUSeconds = (ProcessSample.read(pid: getpid())?.cpuSeconds ?? 0) - (bench?.cpuSeconds ?? 0)
+        sample.serverCPUSeconds = (server?.sample()?.cpuSeconds ?? 0) - (easel?.cpuSeconds ?? 0)
+        return sample
     }
 
     /// Each call's phases, from its job's record.

@@ -50,9 +50,13 @@ struct GenerationCaller: Sendable {
         }
     }
 
-    /// `count` calls in sequence after `warmup` unmeasured ones.
-    func loop(_ url: String, body: ByteBuffer, count: Int, warmup: Int) async -> CallSample {
-        for _ in 0..<warmup { _ = await call(url, body: body) }
+    /// `count` unmeasured calls: connections opened and every first-time cost of both processes paid.
+    func warmUp(_ url: String, body: ByteBuffer, count: Int) async {
+        for _ in 0..<count { _ = await call(url, body: body) }
+    }
+
+    /// `count` calls in sequence.
+    func loop(_ url: String, body: ByteBuffer, count: Int) async -> CallSample {
         var sample = CallSample()
         let start = ContinuousClock.now
         for _ in 0..<count { sample.add(await call(url, body: body)) }
@@ -69,10 +73,16 @@ struct CallSample: Sendable {
     var seconds = 0.0
     /// The first few failures' reasons, for the report's notes.
     var problems: [String] = []
+    /// CPU time spent over the calls by this process (the client and the emulators) and by the server.
+    var benchCPUSeconds = 0.0
+    var serverCPUSeconds = 0.0
     /// The successful calls that named their job.
     var jobCalls: [(id: String, sent: Date, received: Date)] = []
 
     var perSecond: Double { seconds > 0 ? Double(succeeded) / seconds : 0 }
+
+    /// `seconds` spread over the calls, in milliseconds.
+    func perCall(_ seconds: Double) -> Double { succeeded + failed > 0 ? seconds * 1000 / Double(succeeded + failed) : 0 }
 
     mutating func add(_ outcome: GenerationCaller.Outcome) {
         if let problem = outcome.problem {
