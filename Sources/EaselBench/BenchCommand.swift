@@ -15,11 +15,13 @@ struct BenchCommand: AsyncParsableCommand {
             (10 % of clients stop reading; healthy p99 with and without them), churn (connect/subscribe/drop \
             loops beside steady subscribers), models (a mixed-model workload over a heterogeneous pool of --jobs \
             emulators: model loads per 100 jobs, jobs/s and wait, model-aware against FIFO dispatch), queue (submit rate, claim time, dispatch rate and the active list \
-            with 10k, 100k and 1M jobs queued). Each stops by itself: the socket scenarios after --warmup + \
-            --duration seconds, queue after its bounded samples at each size.
+            with 10k, 100k and 1M jobs queued), gateway (the same txt2img loop straight against an emulator and \
+            through Easel's SD.Next-compatible API: added latency and requests/s; then a burst of concurrent calls \
+            on several backends). Each stops by itself: the socket scenarios after --warmup + --duration seconds, \
+            queue after its bounded samples at each size, gateway after its counted calls.
             """)
 
-    @Argument(help: "fanout, idle-connections, slow-consumer, churn, models or queue.")
+    @Argument(help: "fanout, idle-connections, slow-consumer, churn, models, queue or gateway.")
     var scenario: Scenario
 
     @Option(help: "The server binary to run (build it with `swift build -c release --product easel`).")
@@ -84,6 +86,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "models: how long an emulated backend takes to load a checkpoint, in milliseconds.")
     var modelLoadMs = 300
 
+    @Option(help: "gateway: measured txt2img calls per loop (direct, through the gateway, through Easel's generate).")
+    var gatewayGenerations = 200
+
+    @Option(help: "gateway: step time of the loop's emulator, in milliseconds (each call runs 4 steps).")
+    var gatewayStepMs = 5
+
+    @Option(help: "gateway: width and height of every call's image (the burst's too), a multiple of 8.")
+    var gatewaySize = 512
+
+    @Option(help: "gateway: concurrent gateway calls in the burst.")
+    var burstCalls = 50
+
+    @Option(help: "gateway: emulated backends in the burst.")
+    var burstBackends = 4
+
+    @Option(help: "gateway: step time of the burst's emulators, in milliseconds (4 steps per call).")
+    var burstStepMs = 75
+
     @Option(help: "Event loop threads of the subscriber clients.")
     var clientThreads = 2
 
@@ -110,6 +130,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard modelJobs > 0, modelLoadMs >= 0 else { throw ValidationError("--model-jobs must be positive, --model-load-ms not negative") }
         guard submits > 0, (1...64).contains(submitClients), claims > 0, activeRequests > 0, sampleSeconds > 0 else {
             throw ValidationError("--submits, --claims, --active-requests and --sample-seconds must be positive; --submit-clients 1...64")
+        }
+        guard gatewayGenerations > 0, gatewayStepMs >= 0, (64...2048).contains(gatewaySize), gatewaySize % 8 == 0, (1...1000).contains(burstCalls), (1...64).contains(burstBackends), burstStepMs >= 0 else {
+            throw ValidationError("--gateway-generations must be positive, --gateway-size a multiple of 8 in 64...2048, --burst-calls 1...1000, --burst-backends 1...64, step times not negative")
         }
     }
 

@@ -27,6 +27,13 @@ struct BenchSettings: Sendable {
     var sampleSeconds: Double
     var modelJobs: Int
     var modelLoadMilliseconds: Int
+    /// gateway: calls per loop, the fast emulator's step, and the burst.
+    var gatewayGenerations: Int
+    var gatewayStepMilliseconds: Int
+    var gatewaySize: Int
+    var burstCalls: Int
+    var burstBackends: Int
+    var burstStepMilliseconds: Int
 
     init(command: BenchCommand, openFileLimit: Int) {
         serverBinary = command.serverBinary
@@ -52,6 +59,12 @@ struct BenchSettings: Sendable {
         sampleSeconds = command.sampleSeconds
         modelJobs = command.modelJobs
         modelLoadMilliseconds = command.modelLoadMs
+        gatewayGenerations = command.gatewayGenerations
+        gatewayStepMilliseconds = command.gatewayStepMs
+        gatewaySize = command.gatewaySize
+        burstCalls = command.burstCalls
+        burstBackends = command.burstBackends
+        burstStepMilliseconds = command.burstStepMs
     }
 
     /// Jobs, rate and run length as server and emulator settings (the run spans warm-up, window and slack).

@@ -62,7 +62,7 @@ struct ModelsRun {
                 + settings.serverOptions
             return try await withServerProcess(binary: settings.serverBinary, arguments: arguments) { server in
                 let hub = HubClient(port: server.port)
-                let loaded = try await waitForInventories(hub, count: urls.count)
+                let loaded = try await hub.waitForInventories(count: urls.count).mapValues(Self.name)
                 let started = ContinuousClock.now
                 let ids = try await submitAll(hub)
                 while true {
@@ -76,21 +76,6 @@ struct ModelsRun {
         }
     }
 
-    /// Waits until every backend's inventory is read; returns each backend's loaded checkpoint name.
-    private func waitForInventories(_ hub: HubClient, count: Int) async throws -> [String: String] {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let body = try JSONSerialization.jsonObject(with: Data(buffer: try await hub.get("/api/v1/generation/backends")))
-            let backends = (body as? [String: Any])?["backends"] as? [[String: Any]] ?? []
-            let loaded = backends.reduce(into: [String: String]()) { map, backend in
-                if let url = backend["url"] as? String, let model = backend["loaded_model"] as? String { map[url] = Self.name(model) }
-            }
-            if loaded.count == count { return loaded }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HubError(description: "the backends' inventories were not read within 30 s")
-    }
-
     private func submitAll(_ hub: HubClient) async throws -> [String] {
         var ids: [String] = []
         for (index, model) in mix.enumerated() {
@@ -102,13 +87,8 @@ struct ModelsRun {
     private func figures(_ hub: HubClient, ids: [String], loaded: [String: String], wall: Double) async throws -> [Metric] {
         var runs: [(backend: String, model: String, started: Date, waited: Double, ok: Bool)] = []
         for id in ids {
-            let body = try JSONSerialization.jsonObject(with: Data(buffer: try await hub.get("/api/v1/generation/jobs/\(id)")))
-            guard let job = (body as? [String: Any])?["delivery"] as? [String: Any],
-                  let backend = job["backend_url"] as? String, let model = job["model"] as? String,
-                  let created = (job["created_at"] as? String).flatMap(Self.date),
-                  let started = (job["started_at"] as? String).flatMap(Self.date)
-            else { continue }
-            runs.append((backend, Self.name(model), started, started.timeIntervalSince(created), job["status"] as? String == "completed"))
+            guard let job = try await hub.jobRecord(id), let model = job.model else { continue }
+            runs.append((job.backend, Self.name(model), job.started, job.started.timeIntervalSince(job.created), job.completed))
         }
         var last = loaded
         var loads = 0
@@ -132,12 +112,5 @@ struct ModelsRun {
     /// `name [hash]` → `name`.
     private static func name(_ title: String) -> String {
         title.split(separator: " [").first.map(String.init) ?? title
-    }
-
-    private static func date(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx"
-        return formatter.date(from: text)
     }
 }

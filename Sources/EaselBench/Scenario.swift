@@ -9,6 +9,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case churn
     case queue
     case models
+    case gateway
 
     func run(_ settings: BenchSettings) async throws -> BenchReport {
         switch self {
@@ -18,6 +19,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .churn: try await ChurnRun(settings: settings).run()
         case .queue: try await QueueRun(settings: settings).run()
         case .models: try await ModelsRun(settings: settings).run()
+        case .gateway: try await GatewayRun(settings: settings).run()
         }
     }
 }
