@@ -24,11 +24,10 @@ struct GatewayAnswer {
             case .completed:
                 let answer = body(images: try encoded(job.result?.images), processed: try encoded(job.result?.processed))
                 return SDNextJSON(answer, headers: headers).response
-            case .cancelled:
-                return SDNextJSON(body(images: [], processed: []), headers: headers).response
-            default:
-                if job.failure?.code == .noImages { return SDNextJSON(body(images: [], processed: []), headers: headers).response }
+            case .failed where job.failure?.code != .noImages:
                 return SDNextJSON(failure.body, status: failure.status, headers: headers).response
+            default:
+                return SDNextJSON(body(images: [], processed: []), headers: headers).response
             }
         }
     }

@@ -80,8 +80,12 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     func job() throws -> Job {
-        let decoder = JSONDecoder()
-        return Job(
+        try job(result: try result.map { try JSONDecoder().decode(JobResult.self, from: Data($0.utf8)) })
+    }
+
+    /// The job with `result` as given: a write that just stored the result holds it already, decoded.
+    func job(result: JobResult?) throws -> Job {
+        Job(
             id: JobID(rawValue: id),
             parameters: try GenerationParameters(stored: Data(params.utf8)),
             requirements: try Self.requirements(model: model, loras: loras),
@@ -95,7 +99,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             backend: backend,
             failure: failure,
             cancelRequestedAt: cancelRequestedAt,
-            result: try result.map { try decoder.decode(JobResult.self, from: Data($0.utf8)) }
+            result: result
         )
     }
 }

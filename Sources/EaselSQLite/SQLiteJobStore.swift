@@ -78,7 +78,7 @@ public struct SQLiteJobStore: JobStore {
             record.finishedAt = date
             try record.update(db)
             return record
-        }?.job()
+        }?.job(result: outcome.result)
     }
 
     public func requestCancel(_ id: JobID, at date: Date) async throws -> Job? {
