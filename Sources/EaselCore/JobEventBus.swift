@@ -19,8 +19,19 @@ public final class JobEventBus: Sendable {
     private struct State {
         var nextSubscriberID = 0
         var subscribers: [Int: AsyncStream<JobEvent>.Continuation] = [:]
+        /// Tasks waiting for one job's end (`completion(of:)`), by waiter, and the waiters of each job.
+        var waiters: [Int: Waiter] = [:]
+        var waitersByJob: [JobID: Set<Int>] = [:]
         var histories: [JobID: JobHistory] = [:]
         var ended: Deque<(JobID, ContinuousClock.Instant)> = []
+    }
+
+    /// A `completion(of:)` call: allocated, then waiting with its continuation; cancelled when its task was
+    /// cancelled before it could wait. It leaves the table when it is resumed.
+    private enum Waiter {
+        case allocated
+        case cancelled
+        case waiting(JobID, CheckedContinuation<JobEvent?, Never>)
     }
 
     private let state = Mutex(State())
@@ -42,6 +53,11 @@ public final class JobEventBus: Sendable {
             state.histories[jobID] = history
             if case .completed = kind {
                 state.ended.append((jobID, now))
+                for waiter in state.waitersByJob.removeValue(forKey: jobID) ?? [] {
+                    if case .waiting(_, let continuation)? = state.waiters.removeValue(forKey: waiter) {
+                        continuation.resume(returning: event)
+                    }
+                }
             }
             prune(&state, now: now)
             for continuation in state.subscribers.values {
@@ -54,6 +70,51 @@ public final class JobEventBus: Sendable {
     /// The remembered history of a job, or nil when the job is unknown here or ended too long ago.
     public func history(of jobID: JobID) -> JobHistory? {
         state.withLock { $0.histories[jobID] }
+    }
+
+    /// The job's `completed` event: at once when it was published (and is still remembered), else when it is; nil
+    /// when the waiting task is cancelled. Only the job's own end wakes the waiter, so a thousand waiting calls cost
+    /// nothing while other jobs progress.
+    public func completion(of jobID: JobID) async -> JobEvent? {
+        let waiter = state.withLock { state in
+            defer { state.nextSubscriberID += 1 }
+            state.waiters[state.nextSubscriberID] = .allocated
+            return state.nextSubscriberID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<JobEvent?, Never>) in
+                let answer: JobEvent?? = state.withLock { state in
+                    if case .cancelled? = state.waiters[waiter] {
+                        state.waiters[waiter] = nil
+                        return .some(nil)
+                    }
+                    if let completed = state.histories[jobID]?.completed {
+                        state.waiters[waiter] = nil
+                        return .some(completed)
+                    }
+                    state.waiters[waiter] = .waiting(jobID, continuation)
+                    state.waitersByJob[jobID, default: []].insert(waiter)
+                    return .none
+                }
+                if case .some(let event) = answer { continuation.resume(returning: event) }
+            }
+        } onCancel: {
+            let continuation = state.withLock { state -> CheckedContinuation<JobEvent?, Never>? in
+                switch state.waiters[waiter] {
+                case .allocated?:
+                    state.waiters[waiter] = .cancelled
+                    return nil
+                case .waiting(let job, let continuation)?:
+                    state.waiters[waiter] = nil
+                    state.waitersByJob[job]?.remove(waiter)
+                    if state.waitersByJob[job]?.isEmpty == true { state.waitersByJob[job] = nil }
+                    return continuation
+                case .cancelled?, nil:
+                    return nil
+                }
+            }
+            continuation?.resume(returning: nil)
+        }
     }
 
     /// Every event published from now on, until the stream's consumer stops iterating.

@@ -41,6 +41,11 @@ extension SDNextGateway {
             return try GatewayAnswer(job: job, kind: kind, sent: sent.sent, images: service.presenter.images).response
         } catch let error as GenerationService.InvalidParameters {
             throw GatewayError.refused(error.problems, in: sent.sent)
+        } catch let error as GenerationService.StoppedWaiting {
+            throw GatewayError.httpException(
+                .serviceUnavailable,
+                detail: "Easel is shutting down; the job stays in its queue: GET /api/v1/generation/jobs/\(error.job.id.rawValue)",
+                errorCode: JobFailure.Code.serverStopped.rawValue, jobID: error.job.id.rawValue)
         } catch let error as InputImages.TooLarge {
             throw GatewayError.httpException(
                 .contentTooLarge, detail: "\(error.field): the image is larger than \(error.limit) bytes")

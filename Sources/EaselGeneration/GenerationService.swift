@@ -1,5 +1,6 @@
 import EaselCore
 import Foundation
+import ServiceLifecycle
 
 /// The seed's GenerationService: the one place where jobs enter the queue and leave it by request. It validates,
 /// stores, announces (`generation_started`) and wakes one idle backend; running the job is the `DeliveryWorker`'s
@@ -117,22 +118,29 @@ public struct GenerationService: Sendable {
         return snapshot
     }
 
+    /// A server shutting down stopped a blocking call's wait; the job stays in the store (queued again, or running
+    /// on elsewhere) for the REST routes.
+    public struct StoppedWaiting: Error, Sendable {
+        public let job: Job
+    }
+
     /// Queues a job and waits for its completion (the origin's blocking `generate`, the SD.Next gateway's routes).
     /// The job still goes through the queue, so a backend never runs two jobs at once. `queued` is told the job
-    /// as soon as it is stored. Cancelling the wait (a client that went away) leaves the job to run.
+    /// as soon as it is stored. Cancelling the wait (a client that went away) leaves the job to run; a graceful
+    /// shutdown ends the wait with `StoppedWaiting`, so a waiting call does not hold the server up.
     public func generate(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, requirements: JobRequirements = .none,
         note: String? = nil, requiringPrompt: Bool = true, queued: (Job) -> Void = { _ in }
     ) async throws -> (Job, JobCompletion) {
-        let stream = events.subscribe()
         let job = try await submit(
             parameters, returnFormat: returnFormat, requirements: requirements, note: note, requiringPrompt: requiringPrompt)
         queued(job)
-        for await event in stream where event.jobID == job.id {
-            if case .completed(let completion) = event.kind {
-                return (try await store.job(job.id) ?? job, completion)
-            }
+        let events = self.events
+        let ended = await cancelWhenGracefulShutdown { await events.completion(of: job.id) }
+        guard case .completed(let completion)? = ended?.kind else {
+            if Task.isCancelled { throw CancellationError() }
+            throw StoppedWaiting(job: job)
         }
-        throw CancellationError()
+        return (try await store.job(job.id) ?? job, completion)
     }
 }

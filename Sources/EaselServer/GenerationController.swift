@@ -104,6 +104,10 @@ struct GenerationController<Context: RequestContext> {
             throw APIError.invalid(error.problems)
         } catch let error as InputImages.TooLarge {
             throw APIError.tooLarge(field: error.field, limit: error.limit)
+        } catch let error as GenerationService.StoppedWaiting {
+            throw APIError(
+                .serviceUnavailable,
+                "Easel is shutting down; job \(error.job.id.rawValue) stays in the queue: GET generation/jobs/\(error.job.id.rawValue)")
         }
     }
 
