@@ -51,8 +51,8 @@ import Testing
             try await withHub(backends: [emulators[0].baseURL]) { hub in
                 let client = GatewayClient(hub: hub)
                 async let generation = client.post("/sdapi/v1/txt2img", #"{"prompt": "long", "steps": 150, "width": 64, "height": 64}"#)
-                try await waitUntil("the job samples") {
-                    (try await client.get("/sdapi/v1/progress").body["state"]?["sampling_step"]?.int ?? 0) > 0
+                try await waitUntil("the job samples", within: 30) {
+                    try await client.get("/sdapi/v1/progress").body["state"]?["job"] == .string("Inference")
                 }
                 let interrupt = try await client.call(.POST, "/sdapi/v1/interrupt")
                 #expect(interrupt.status == 204)
@@ -71,9 +71,10 @@ import Testing
             try await withHub(backends: [emulators[0].baseURL]) { hub in
                 let client = GatewayClient(hub: hub)
                 async let generation = client.post(
-                    "/sdapi/v1/txt2img", #"{"prompt": "three", "steps": 20, "n_iter": 3, "width": 64, "height": 64}"#)
-                try await waitUntil("the first iteration samples") {
-                    (try await client.get("/sdapi/v1/progress").body["state"]?["sampling_step"]?.int ?? 0) > 1
+                    "/sdapi/v1/txt2img", #"{"prompt": "three", "steps": 60, "n_iter": 3, "width": 64, "height": 64}"#)
+                try await waitUntil("the first iteration samples", within: 30) {
+                    let progress = try await client.get("/sdapi/v1/progress").body
+                    return progress["state"]?["job"] == .string("Inference") && (progress["state"]?["sampling_step"]?.int ?? 0) > 1
                 }
                 #expect(try await client.call(.POST, "/sdapi/v1/skip").status == 204)
                 let answer = try await generation
@@ -124,8 +125,8 @@ import Testing
                 request.method = .POST
                 request.body = .bytes(ByteBuffer(string: #"{"prompt": "abandoned", "steps": 40, "width": 64, "height": 64}"#))
                 let call = Task { try await HTTPClient.shared.execute(request, timeout: .seconds(60)) }
-                try await waitUntil("the job samples") {
-                    (try await client.get("/sdapi/v1/progress").body["state"]?["sampling_step"]?.int ?? 0) > 0
+                try await waitUntil("the job samples", within: 30) {
+                    try await client.get("/sdapi/v1/progress").body["state"]?["job"] == .string("Inference")
                 }
                 call.cancel()
                 _ = await call.result
