@@ -199,6 +199,7 @@ let package = Package(
         .executableTarget(
             name: "EaselCommand",
             dependencies: [
+                "EaselCore",
                 "EaselServer",
                 "EaselClient",
                 "SDNextEmulator",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EaselCore
 
 /// The `easel` command: runs the hub (`serve`) and, as a client, talks to a running one.
 @main
@@ -11,6 +12,7 @@ struct Easel: AsyncParsableCommand {
             http://127.0.0.1:8000). Exit codes: 0 success, 1 rejected request or unknown job, 2 a watched job \
             failed or was cancelled, 3 server unreachable.
             """,
+        version: EaselVersion.current,
         subcommands: [Serve.self, Submit.self, Watch.self, Jobs.self, Cancel.self, Backends.self]
     )
 }

@@ -31,32 +31,26 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var processed: [StoredImage]
     /// SD.Next's `info`, parsed from the JSON string it sends.
     public var generationInfo: JSONValue?
-    /// SD.Next's answer as it came, for the gateway to answer with: `parameters` (control's `params`), the request
-    /// with every default filled in, and `info` as the text SD.Next sent (JSON, or control's plain text).
-    public var sdnextParameters: JSONValue?
-    public var sdnextInfo: String?
+    /// SD.Next's `info` when it is not a JSON document (control's plain text, `""` for an aborted generation), as
+    /// sent, for the gateway to answer with; a JSON `info` is `generationInfo`.
+    public var infoText: String?
 
-    public init(
-        images: [StoredImage], processed: [StoredImage] = [], generationInfo: JSONValue?, sdnextParameters: JSONValue? = nil,
-        sdnextInfo: String? = nil
-    ) {
+    public init(images: [StoredImage], processed: [StoredImage] = [], generationInfo: JSONValue?, infoText: String? = nil) {
         self.images = images
         self.processed = processed
         self.generationInfo = generationInfo
-        self.sdnextParameters = sdnextParameters
-        self.sdnextInfo = sdnextInfo
+        self.infoText = infoText
     }
 
-    enum CodingKeys: String, CodingKey { case images, processed, generationInfo, sdnextParameters, sdnextInfo }
+    enum CodingKeys: String, CodingKey { case images, processed, generationInfo, infoText }
 
-    /// A stored result may lack `processed` and SD.Next's answer (jobs of other kinds, results of older versions).
+    /// A stored result may lack `processed` and `infoText` (jobs of other kinds, results of older versions).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         images = try container.decode([StoredImage].self, forKey: .images)
         processed = try container.decodeIfPresent([StoredImage].self, forKey: .processed) ?? []
         generationInfo = try container.decodeIfPresent(JSONValue.self, forKey: .generationInfo)
-        sdnextParameters = try container.decodeIfPresent(JSONValue.self, forKey: .sdnextParameters)
-        sdnextInfo = try container.decodeIfPresent(String.self, forKey: .sdnextInfo)
+        infoText = try container.decodeIfPresent(String.self, forKey: .infoText)
     }
 }
 

@@ -1,6 +1,7 @@
 import DequeModule
 import DynamicJSON
 import EaselCore
+import Foundation
 import Synchronization
 
 /// What the gateway remembers of each caller: its latest jobs (for its progress, interrupt and history) and the
@@ -20,13 +21,16 @@ public final class CallerBook: Sendable {
     struct State {
         var entries: [Caller: Entry] = [:]
         var clock: UInt64 = 0
+        /// Callers in the order they were seen (see `update`).
+        var seen: Deque<(Caller, UInt64)> = []
         /// Jobs whose caller asked for previews (`skip_current_image=false`).
         var previewJobs = RecentJobs()
         /// Jobs whose caller skipped an iteration (`state.skipped` then says so).
         var skippedJobs = RecentJobs()
     }
 
-    /// A set of the last 256 jobs put in.
+    /// A set of the last 256 jobs put in: enough for every job running or polled at once, while a caller's old
+    /// jobs fall out without a sweep.
     struct RecentJobs {
         private var order: Deque<JobID> = []
         private var members: Set<JobID> = []
@@ -42,6 +46,9 @@ public final class CallerBook: Sendable {
 
     /// The option that picks the model of the caller's next jobs.
     public static let modelOption = "sd_model_checkpoint"
+    /// Bounds on what one caller's options hold: they ride on every job of the caller as `override_settings`.
+    public static let maxOptions = 64
+    public static let maxOptionBytes = 16 << 10
 
     public let jobsPerCaller: Int
     public let maxCallers: Int
@@ -83,8 +90,19 @@ public final class CallerBook: Sendable {
         state.withLock { $0.entries[caller]?.options ?? [:] }
     }
 
-    public func setOptions(_ options: [String: JSONValue], for caller: Caller) {
-        update(caller) { entry in entry.options.merge(options) { _, new in new } }
+    /// Keeps the caller's values, within bounds: at most `maxOptions` names, each value at most `maxOptionBytes`
+    /// of JSON. Returns the names kept.
+    @discardableResult
+    public func setOptions(_ options: [String: JSONValue], for caller: Caller) -> Set<String> {
+        let fitting = options.filter { (try? JSONEncoder().encode($0.value).count).map { $0 <= Self.maxOptionBytes } ?? false }
+        return update(caller) { entry in
+            var kept: Set<String> = []
+            for (name, value) in fitting where entry.options[name] != nil || entry.options.count < Self.maxOptions {
+                entry.options[name] = value
+                kept.insert(name)
+            }
+            return kept
+        }
     }
 
     /// Marks `job` as watched with previews, so its monitor asks its backend for them.
@@ -104,18 +122,26 @@ public final class CallerBook: Sendable {
         state.withLock { $0.skippedJobs.contains(job) }
     }
 
-    private func update(_ caller: Caller, _ change: (inout Entry) -> Void) {
+    /// Changes the caller's entry and marks it the most recently seen; past `maxCallers` the least recently seen
+    /// caller is forgotten. `seen` holds one (caller, stamp) per change, oldest first; a stamp older than its
+    /// caller's `lastSeen` is stale and skipped, and the list is rebuilt when stale ones outnumber the callers, so
+    /// each change costs O(1) amortised.
+    @discardableResult
+    private func update<Result>(_ caller: Caller, _ change: (inout Entry) -> Result) -> Result {
         state.withLock { state in
             state.clock += 1
             var entry = state.entries[caller] ?? Entry()
             entry.lastSeen = state.clock
-            change(&entry)
+            let result = change(&entry)
             state.entries[caller] = entry
-            if state.entries.count > maxCallers,
-                let oldest = state.entries.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key
-            {
-                state.entries[oldest] = nil
+            state.seen.append((caller, state.clock))
+            while state.entries.count > maxCallers, let (oldest, stamp) = state.seen.popFirst() {
+                if state.entries[oldest]?.lastSeen == stamp { state.entries[oldest] = nil }
             }
+            if state.seen.count > 2 * max(state.entries.count, 64) {
+                state.seen = Deque(state.entries.map { ($0.key, $0.value.lastSeen) }.sorted { $0.1 < $1.1 })
+            }
+            return result
         }
     }
 }

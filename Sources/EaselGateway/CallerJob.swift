@@ -31,14 +31,15 @@ struct CallerJob {
     var isActive: Bool { !job.status.isTerminal }
     var fraction: Double { job.status == .completed ? 1 : progress?.fraction ?? 0 }
     var step: Int { progress?.currentStep ?? 0 }
+    /// Seconds left, while the job has not ended.
+    var eta: Double? { isActive ? progress?.etaSeconds : nil }
     var steps: Int { progress?.totalSteps ?? 0 }
 
     /// `YYYYMMDDhhmmss` in local time, as SD.Next writes `job_timestamp`.
     var timestamp: String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMddHHmmss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        return formatter.string(from: job.startedAt ?? job.createdAt)
+        let parts = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: job.startedAt ?? job.createdAt)
+        let fields = [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second].map { $0 ?? 0 }
+        return String(format: "%04d%02d%02d%02d%02d%02d", fields[0], fields[1], fields[2], fields[3], fields[4], fields[5])
     }
 }
 

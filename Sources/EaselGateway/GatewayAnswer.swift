@@ -7,13 +7,14 @@ import Hummingbird
 import SDNextModels
 
 /// How an ended job answers the SD.Next call that queued it, in SD.Next's terms: a completed job with its images
-/// (base64), SD.Next's `parameters` (control: `params`) and `info` string; an interrupted one, or one SD.Next drew
+/// (base64), the request model's echo as `parameters` (control: `params`) and the `info` string; an interrupted one, or one SD.Next drew
 /// nothing for, as SD.Next answers those: 200 with no images and `info` `""`; a failure as SD.Next's error body, with
 /// Easel's `error_code` and `job_id`. Every answer names the job in `X-Easel-Job-Id`.
 struct GatewayAnswer {
     let job: Job
     let kind: GenerationKind
-    /// The declared fields the client sent, for the echo when SD.Next's own is missing.
+    /// The declared fields the client sent, which the echo is made of (SD.Next's own is not kept: every job would
+    /// store some 250 fields for the few calls that read them).
     let sent: [String: JSONValue]
     let images: ImageStore
 
@@ -33,13 +34,20 @@ struct GatewayAnswer {
     }
 
     private func body(images: [String], processed: [String]) -> JSONValue {
-        let echo = job.result?.sdnextParameters ?? SDNextBody.echo(of: sent, kind: kind)
-        let info = JSONValue.string(job.result?.sdnextInfo ?? "")
+        let echo = SDNextBody.echo(of: sent, kind: kind)
+        let info = JSONValue.string(job.result.map(Self.info(of:)) ?? "")
         if kind == .control {
             return .object(["images": .array(images.map(JSONValue.string)), "processed": .array(processed.map(JSONValue.string)),
                             "params": echo, "info": info])
         }
         return .object(["images": .array(images.map(JSONValue.string)), "parameters": echo, "info": info])
+    }
+
+    /// `info` as SD.Next sent it: its plain text, or its JSON document written out again.
+    static func info(of result: JobResult) -> String {
+        if let text = result.infoText { return text }
+        guard let document = result.generationInfo, let data = try? JSONEncoder().encode(document) else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private func encoded(_ stored: [StoredImage]?) throws -> [String] {

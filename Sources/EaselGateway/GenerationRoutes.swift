@@ -29,12 +29,17 @@ extension SDNextGateway {
         let sent = try SDNextBody.parse(kind, from: body)
         var sdnext = sent.request
         if case .img2img(let img2img) = sdnext, img2img.initImages.isEmpty { throw GatewayError.initImageMissing }
-        if kind != .control { try await checkSampler(SDNextBody.echo(of: sent.sent, kind: kind)) }
+        if kind != .control { try await checkSampler(sent.sent, kind: kind) }
         let options = callers.options(of: caller)
         sdnext.overrideOptions(options.filter { $0.key != CallerBook.modelOption })
         let model = sdnext.checkpointInBody ?? options[CallerBook.modelOption]?.stringValue
+        let routing: PoolRequirements.Resolution
         do {
-            let routing = try PoolRequirements(backends: backends).resolve(model: model, prompt: sdnext.fields.prompt ?? "")
+            routing = try PoolRequirements(backends: backends).resolve(model: model, prompt: sdnext.fields.prompt ?? "")
+        } catch {
+            throw GatewayError.unavailable(error.problems, in: sent.sent)
+        }
+        do {
             let (job, _) = try await service.generate(
                 GenerationParameters(sending: sdnext), returnFormat: .url, requirements: routing.requirements,
                 note: routing.note, requiringPrompt: false, queued: { callers.record($0.id, for: caller, taskID: sent.taskID) })
@@ -55,17 +60,20 @@ extension SDNextGateway {
 
 extension SDNextGateway {
     /// SD.Next's check before its lock, for txt2img and img2img (control runs an unknown sampler as "Default"):
-    /// `sampler_name`, or `sampler_index` when that is empty and a name, must be one some backend of the pool has
-    /// (case-insensitive), else 404 "Sampler not found" and nothing is queued. When no backend can list its samplers
-    /// the job is queued and its backend judges.
-    func checkSampler(_ echo: JSONValue) async throws {
-        let named = echo["sampler_name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        let sampler = (named ?? echo["sampler_index"]?.stringValue)?.lowercased()
+    /// `sampler_name`, or `sampler_index` when that is empty and a name, must be a name or an alias of a sampler some
+    /// backend of the pool has (case-insensitive), else 404 "Sampler not found" and nothing is queued. When no
+    /// backend can list its samplers the job is queued and its backend judges.
+    func checkSampler(_ sent: [String: JSONValue], kind: GenerationKind) async throws {
+        let named = SDNextBody.value("sampler_name", sent: sent, kind: kind)?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let sampler = (named ?? SDNextBody.value("sampler_index", sent: sent, kind: kind)?.stringValue)?.lowercased()
         guard sampler != "default" else { return }
         guard let listing = PoolListing.all.first(where: { $0.path == "samplers" }),
             let known = try? await listings.answer(listing, to: "/sdapi/v1/samplers").arrayValue
         else { return }
-        guard let sampler, known.contains(where: { $0["name"]?.stringValue?.lowercased() == sampler }) else {
+        let names = known.flatMap { entry in
+            ([entry["name"]] + (entry["aliases"]?.arrayValue ?? []).map(Optional.some)).compactMap { $0?.stringValue?.lowercased() }
+        }
+        guard let sampler, names.contains(sampler) else {
             throw GatewayError.httpException(.notFound, detail: "Sampler not found")
         }
     }
@@ -98,6 +106,16 @@ extension GenerationRequest {
 }
 
 extension GatewayError {
+    /// What no backend of the pool has: a model is SD.Next's 404 with `model_unavailable` (wherever the model came
+    /// from: the body, its overrides, or the caller's options); a LoRA the prompt names is a 422 at `prompt`.
+    static func unavailable(_ problems: [ParameterError], in sent: [String: JSONValue]) -> GatewayError {
+        if let model = problems.first(where: { $0.field == "model" }) {
+            return .httpException(
+                .notFound, detail: "Model not found: \(model.message)", errorCode: JobFailure.Code.modelUnavailable.rawValue)
+        }
+        return refused(problems, in: sent)
+    }
+
     /// Easel's own limits (size, steps …) refused the body: a 422 in FastAPI's shape, one entry per field.
     static func refused(_ problems: [ParameterError], in sent: [String: JSONValue]) -> GatewayError {
         .validation(problems.map { problem in

@@ -28,9 +28,11 @@ extension SDNextGateway {
             if let model = sent[CallerBook.modelOption] {
                 options[CallerBook.modelOption] = .string(try checkpointTitle(model.stringValue ?? ""))
             }
-            callers.setOptions(options, for: Caller(context))
+            let known = await optionNames()
+            let kept = callers.setOptions(options.filter { known?.contains($0.key) ?? true }, for: Caller(context))
+            // As SD.Next's `opts.set`: false for a key it does not have (or, here, one past the caller's bounds).
             return SDNextJSON(.object([
-                "updated": .array(sent.keys.sorted().map { .object([$0: .bool(true)]) }),
+                "updated": .array(sent.keys.sorted().map { .object([$0: .bool(kept.contains($0))]) }),
             ]))
         }
         api.get("checkpoint") { _, context in
@@ -55,6 +57,14 @@ extension SDNextGateway {
         }
         // The caller's model is loaded by the backend its next job goes to: nothing to reload now.
         api.post("reload-checkpoint") { _, _ in Response.noContent }
+    }
+
+    /// Every option name the pool's backends have (`options-info`), or nil when no backend answers.
+    func optionNames() async -> Set<String>? {
+        guard let listing = PoolListing.all.first(where: { $0.path == "options-info" }),
+            let info = try? await listings.answer(listing, to: "/sdapi/v1/options-info")
+        else { return nil }
+        return info["options"]?.objectValue.map { Set($0.keys) }
     }
 
     /// The canonical title of a checkpoint some backend of the pool has, or SD.Next's 404 naming the model.

@@ -1,4 +1,5 @@
 import DynamicJSON
+import EaselCore
 import EaselGeneration
 import SDNext
 

@@ -45,10 +45,11 @@ extension SDNextGateway {
             return Response.noContent
         }
         api.post("skip") { _, context in
+            // Sent only while the backend still runs this job: SD.Next's flag hits whatever runs next.
             if let job = try await runningJob(of: Caller(context)), job.status == .processing,
-                let backend = backends.first(where: { $0.url == job.backend })
+                let backend = backends.first(where: { $0.url == job.backend }), backend.status.currentJob == job.id,
+                (try? await backend.client.skip()) != nil
             {
-                try? await backend.client.skip()
                 callers.markSkipped(job.id)
             }
             return Response.noContent
@@ -102,7 +103,7 @@ extension SDNextGateway {
             "batch_no": .number(0),
             "batch_count": .number(status == nil ? 0 : 1),
             "progress": .number(Self.rounded(job?.fraction ?? 0)),
-            "eta": active ? job?.progress?.etaSeconds.map { .number(Self.rounded($0)) } ?? .null : .null,
+            "eta": job?.eta.map { .number(Self.rounded($0)) } ?? .null,
             "live_preview": preview.map { .string(Self.dataURI($0)) } ?? .null,
             "id_live_preview": .number(Double(preview == nil ? previewID : job?.progressSeq ?? previewID)),
         ])

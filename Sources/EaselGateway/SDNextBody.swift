@@ -78,12 +78,21 @@ enum SDNextBody {
         return object
     }
 
-    /// The request model as SD.Next echoes it (`parameters`): every declared field, sent or defaulted, in the
-    /// model's order. For answers that lack SD.Next's own echo (an interrupted job, one that drew nothing).
+    /// The request model as SD.Next echoes it (`parameters`): every declared field, sent (coerced) or defaulted;
+    /// img2img's `init_images` and `mask` are null unless `include_init_images` is set, as SD.Next drops them.
     static func echo(of sent: [String: JSONValue], kind: GenerationKind) -> JSONValue {
         var echo: [String: JSONValue] = [:]
         for field in fields(of: kind) { echo[field.name] = sent[field.name] ?? field.defaultValue.json }
+        if kind == .img2img, sent["include_init_images"]?.boolValue != true {
+            echo["init_images"] = .null
+            echo["mask"] = .null
+        }
         return .object(echo)
+    }
+
+    /// A declared field's value as the model holds it: sent, or its default.
+    static func value(_ name: String, sent: [String: JSONValue], kind: GenerationKind) -> JSONValue? {
+        sent[name] ?? fields(of: kind).first { $0.name == name }?.defaultValue.json
     }
 
     /// A value pydantic's table let through but Easel's types refuse (an item of `init_images` that is not text).

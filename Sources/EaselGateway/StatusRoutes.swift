@@ -29,7 +29,9 @@ extension SDNextGateway {
 
     func statusBody(_ job: CallerJob?, total: Int, queued: Int, uptime: TimeInterval) -> JSONValue {
         let active = job?.isActive == true
-        let status = active ? "running" : job?.job.status == .cancelled ? "interrupted" : "idle"
+        // SD.Next's order: interrupted, then skipped, then running or idle; the flags outlive the job, as there.
+        let status = job?.job.status == .cancelled ? "interrupted"
+            : job.map { callers.wasSkipped($0.job.id) } == true ? "skipped" : active ? "running" : "idle"
         let elapsed = job?.job.startedAt.map { (job?.job.finishedAt ?? Date()).timeIntervalSince($0) }
         return .object([
             "status": .string(status),
@@ -45,7 +47,7 @@ extension SDNextGateway {
             "queued": .number(Double(queued)),
             "uptime": .number(uptime.rounded(.down)),
             "elapsed": elapsed.map { .number(Self.rounded($0)) } ?? .null,
-            "eta": active ? job?.progress?.etaSeconds.map { .number(Self.rounded($0)) } ?? .null : .null,
+            "eta": job?.eta.map { .number(Self.rounded($0)) } ?? .null,
             "progress": job.map { .number(Self.rounded($0.fraction)) } ?? .null,
         ])
     }

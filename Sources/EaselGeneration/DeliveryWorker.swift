@@ -108,7 +108,7 @@ public struct DeliveryWorker: Service {
                         continue
                     }
                     await JobRun(job: job, backend: backend, worker: self, logger: logger.with("job", job.id.rawValue)).run()
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled {
                     continue  // shutting down: the loop's condition ends it
                 } catch {
                     logger.error("job store failed", metadata: ["error": "\(error)"])

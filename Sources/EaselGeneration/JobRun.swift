@@ -153,7 +153,7 @@ struct JobRun {
                 await finish(
                     .completed(JobResult(
                         images: stored, processed: processed, generationInfo: info,
-                        sdnextParameters: .object(result.parameters), sdnextInfo: result.rawInfo)),
+                        infoText: info == nil ? result.rawInfo : nil)),
                     progress: finalTracker.finish())
                 backend.recordCompletion()
                 if let model = job.requirements.model { backend.recordLoadedCheckpoint(checkpointTitle(model)) }

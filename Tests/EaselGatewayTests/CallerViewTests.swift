@@ -113,6 +113,15 @@ import Testing
                 }
                 let unknown = try await client.post("/sdapi/v1/options", #"{"sd_model_checkpoint": "gamma"}"#)
                 #expect(unknown.status == 404 && unknown.body["error_code"] == .string("model_unavailable"))
+                let inBody = try await client.post("/sdapi/v1/txt2img", #"{"prompt": "p", "sd_model_checkpoint": "gamma"}"#)
+                #expect(inBody.status == 404 && inBody.body["error_code"] == .string("model_unavailable"))
+                #expect(inBody.body["error"] == .string("HTTPException"))
+                // As SD.Next's opts.set: an option no backend has is not kept.
+                let bogus = try await client.post("/sdapi/v1/options", #"{"no_such_option": 1, "samples_format": "png"}"#)
+                #expect(bogus.body["updated"] == .array([
+                    .object(["no_such_option": .bool(false)]), .object(["samples_format": .bool(true)]),
+                ]))
+                #expect(try await client.get("/sdapi/v1/options").body["no_such_option"] == nil)
             }
         }
     }
