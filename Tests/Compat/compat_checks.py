@@ -1,6 +1,7 @@
-"""What the client checks share: the failure they raise, polling with a deadline, and the `ok`/`FAIL`/`skip`
-lines `CheckReport` (Sources/EaselTesting) reads."""
+"""What the client checks share: the failure they raise, polling with a deadline, a call on its own thread, and
+the `ok`/`FAIL`/`skip` lines `CheckReport` (Sources/EaselTesting) reads."""
 
+import threading
 import time
 
 
@@ -48,3 +49,29 @@ class CheckRunner:
     def summary(failures):
         print(f"{failures} failed" if failures else "all passed", flush=True)
         return 1 if failures else 0
+
+
+class Background:
+    """A blocking call on its own thread, so the check can poll and interrupt while it runs."""
+
+    def __init__(self, call, deadline):
+        self.result, self.error, self.deadline = None, None, deadline
+        self.thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        self.thread.start()
+
+    def _run(self, call):
+        try:
+            self.result = call()
+        except Exception as error:  # reported by the check that joins it
+            self.error = error
+
+    @property
+    def running(self):
+        return self.thread.is_alive()
+
+    def join(self):
+        self.thread.join(self.deadline)
+        expect(not self.thread.is_alive(), f"the call did not return within {self.deadline:.0f} s")
+        if self.error is not None:
+            raise self.error
+        return self.result

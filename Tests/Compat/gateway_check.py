@@ -15,8 +15,10 @@ the generation shows, with a deadline. Needs Pillow (`pip install pillow`).
 
 import sys
 
-from compat_checks import CheckRunner, expect
+from compat_checks import Background, CheckRunner, expect
+from compat_images import test_image, test_mask
 from gateway_client import (
+    DEADLINE,
     SIZE,
     STEPS,
     LONG_STEPS,
@@ -24,10 +26,7 @@ from gateway_client import (
     STATE_KEYS,
     wait_until,
     Caller,
-    Background,
     encoded,
-    test_image,
-    test_mask,
     decoded_image,
     generation_info,
     validation_issues,
@@ -50,7 +49,8 @@ class Checks(CheckRunner):
                 **fields}
 
     def start_long_job(self, caller):
-        job = Background(caller, "/sdapi/v1/txt2img", self.txt2img_body(prompt="a long job", steps=LONG_STEPS))
+        job = Background(
+            lambda: caller.post("/sdapi/v1/txt2img", self.txt2img_body(prompt="a long job", steps=LONG_STEPS)), DEADLINE)
         return job, wait_until(caller.sampling, f"{caller.address}'s job sampling in its /progress")
 
     # Generation.
@@ -79,7 +79,7 @@ class Checks(CheckRunner):
 
     def check_img2img_with_mask(self):
         body = {"prompt": "a fox", "steps": STEPS, "width": SIZE, "height": SIZE, "denoising_strength": 0.5,
-                "init_images": [encoded(test_image())], "mask": encoded(test_mask())}
+                "init_images": [encoded(test_image(SIZE))], "mask": encoded(test_mask(SIZE))}
         answer, info = generation_info(self.main.post("/sdapi/v1/img2img", body))
         expect(answer["parameters"].get("init_images") is None, "parameters echo init_images without include_init_images")
         expect("Denoising strength: 0.5" in info["infotexts"][0], f"infotext {info['infotexts'][0]!r}")
@@ -90,7 +90,7 @@ class Checks(CheckRunner):
 
     def check_control(self):
         unit = {"process": "Canny", "model": "Canny", "strength": 1.0, "start": 0.0, "end": 1.0,
-                "override": encoded(test_image())}
+                "override": encoded(test_image(SIZE))}
         body = {"prompt": "a fox", "steps": STEPS, "width_before": SIZE, "height_before": SIZE, "seed": 42,
                 "control": [unit]}
         answer = self.main.post("/sdapi/v1/control", body).expect_ok()

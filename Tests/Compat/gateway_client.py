@@ -6,10 +6,9 @@ import base64
 import http.client
 import io
 import json
-import threading
 import urllib.parse
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 import compat_checks
 from compat_checks import CheckFailed, expect
@@ -94,48 +93,10 @@ class Caller:
         expect(answer.status == 204 and answer.body == b"", f"{path} answered {answer} (SD.Next: 204, no body)")
 
 
-class Background:
-    """A generation on its own thread, so the check can poll and interrupt while it runs."""
-
-    def __init__(self, caller, path, body):
-        self.answer, self.error = None, None
-        self.thread = threading.Thread(target=self._run, args=(caller, path, body), daemon=True)
-        self.thread.start()
-
-    def _run(self, caller, path, body):
-        try:
-            self.answer = caller.post(path, body)
-        except Exception as error:  # reported by the check that joins it
-            self.error = error
-
-    @property
-    def running(self):
-        return self.thread.is_alive()
-
-    def join(self):
-        self.thread.join(DEADLINE)
-        expect(not self.thread.is_alive(), f"the generation did not return within {DEADLINE:.0f} s")
-        if self.error is not None:
-            raise self.error
-        return self.answer
-
-
 def encoded(image, format="PNG"):
     stream = io.BytesIO()
     image.save(stream, format=format)
     return base64.b64encode(stream.getvalue()).decode()
-
-
-def test_image():
-    image = Image.new("RGB", (SIZE, SIZE), (40, 120, 200))
-    ImageDraw.Draw(image).ellipse((16, 16, 48, 48), fill=(220, 80, 40))
-    return image
-
-
-def test_mask():
-    mask = Image.new("L", (SIZE, SIZE), 0)
-    ImageDraw.Draw(mask).rectangle((16, 16, 48, 48), fill=255)
-    return mask
 
 
 def decoded_image(text, what="image"):

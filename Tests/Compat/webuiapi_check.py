@@ -16,14 +16,14 @@ Needs `pip install webuiapi` (it brings requests and Pillow).
 import contextlib
 import io
 import sys
-import threading
 
 import requests
 import webuiapi
 
 import compat_checks
-from compat_checks import CheckFailed, CheckRunner, expect
-from PIL import Image, ImageDraw
+from compat_checks import Background, CheckFailed, CheckRunner, expect
+from compat_images import test_image, test_mask
+from PIL import Image
 
 SIZE = 64
 STEPS = 4
@@ -36,41 +36,6 @@ DEADLINE = 30.0
 def wait_until(predicate, what, deadline=DEADLINE):
     """At 4 Hz: SD.Next answers 429 to more than 300 calls a minute on one path (`server_rate_limit`)."""
     return compat_checks.wait_until(predicate, what, deadline, interval=0.25)
-
-
-class Background:
-    """A webuiapi call on its own thread, so the main thread can poll and interrupt while it runs."""
-
-    def __init__(self, call):
-        self.result = None
-        self.error = None
-        self.thread = threading.Thread(target=self._run, args=(call,), daemon=True)
-        self.thread.start()
-
-    def _run(self, call):
-        try:
-            self.result = call()
-        except Exception as error:  # reported by the check that joins it
-            self.error = error
-
-    def join(self):
-        self.thread.join(DEADLINE)
-        expect(not self.thread.is_alive(), f"the generation did not return within {DEADLINE:.0f} s")
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def test_image():
-    image = Image.new("RGB", (SIZE, SIZE), (40, 120, 200))
-    ImageDraw.Draw(image).ellipse((16, 16, 48, 48), fill=(220, 80, 40))
-    return image
-
-
-def test_mask():
-    mask = Image.new("L", (SIZE, SIZE), 0)
-    ImageDraw.Draw(mask).rectangle((16, 16, 48, 48), fill=255)
-    return mask
 
 
 def exif_user_comment(image):
@@ -140,7 +105,7 @@ class Checks(CheckRunner):
         return next(model["model_name"] for model in self.api.get_sd_models() if model["title"] == title)
 
     def start_long_generation(self, **arguments):
-        job = Background(lambda: self.txt2img(prompt="a long job", steps=LONG_STEPS, **arguments))
+        job = Background(lambda: self.txt2img(prompt="a long job", steps=LONG_STEPS, **arguments), DEADLINE)
         wait_until(self.sampling_progress, "a sampling step in /progress")
         return job
 
@@ -192,14 +157,14 @@ class Checks(CheckRunner):
         expect(exif_user_comment(Image.open(saved)) == comment, "the re-saved JPEG lost its UserComment")
 
     def check_img2img(self):
-        result = self.api.img2img(images=[test_image()], prompt="a fox", width=SIZE, height=SIZE, denoising_strength=0.5)
+        result = self.api.img2img(images=[test_image(SIZE)], prompt="a fox", width=SIZE, height=SIZE, denoising_strength=0.5)
         expect(len(result.images) == 1, f"{len(result.images)} images")
         expect(result.image.size == (SIZE, SIZE), f"image size {result.image.size}")
         expect(isinstance(result.info, dict), f"info is not JSON: {result.info!r}"[:200])
 
     def check_img2img_mask(self):
         result = self.api.img2img(
-            images=[test_image()], mask_image=test_mask(), prompt="a fox", width=SIZE, height=SIZE,
+            images=[test_image(SIZE)], mask_image=test_mask(SIZE), prompt="a fox", width=SIZE, height=SIZE,
             denoising_strength=0.5)
         expect(len(result.images) == 1, f"{len(result.images)} images")
         expect(result.image.size == (SIZE, SIZE), f"image size {result.image.size}")
@@ -320,7 +285,7 @@ class Checks(CheckRunner):
 
     def check_util_wait_for_ready(self):
         self.txt2img()  # a finished generation leaves the server idle
-        waiter = Background(lambda: self.api.util_wait_for_ready(check_interval=0.05))
+        waiter = Background(lambda: self.api.util_wait_for_ready(check_interval=0.05), DEADLINE)
         waiter.join()
 
     # Listings and utilities.
@@ -336,14 +301,14 @@ class Checks(CheckRunner):
         """SD.Next 058a7f0 runs the upscale, then answers 500: `html_info` is given run_extras' video, None."""
         upscaler = next(item["name"] for item in self.api.get_upscalers() if item["name"] != "None")
         with contextlib.suppress(RuntimeError):
-            self.api.extra_single_image(test_image(), upscaler_1=upscaler, upscaling_resize=2)
+            self.api.extra_single_image(test_image(SIZE), upscaler_1=upscaler, upscaling_resize=2)
         response = self.last_response("/extra-single-image")
         expect(response.status_code == 500 and "ValidationError" in response.text,
                f"answered {response.status_code}: {response.text[:200]}")
         return "500 as SD.Next"
 
     def check_extra_batch_images(self):
-        result = self.api.extra_batch_images([test_image(), test_mask()], upscaling_resize=2)
+        result = self.api.extra_batch_images([test_image(SIZE), test_mask(SIZE)], upscaling_resize=2)
         expect([image.size for image in result.images] == [(2 * SIZE, 2 * SIZE)] * 2,
                f"image sizes {[image.size for image in result.images]}")
 
