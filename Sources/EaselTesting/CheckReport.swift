@@ -1,3 +1,5 @@
+import Testing
+
 /// A compat script's output, as Tests/Compat/compat_checks.py prints it: `ok <name>[ (note)]`,
 /// `FAIL <name>: <reason>`, `skip <name>: <why>`, then a summary. Read back by the tests that run the scripts.
 public struct CheckReport: Sendable {
@@ -19,6 +21,27 @@ public struct CheckReport: Sendable {
             } else {
                 unrecognised.append(line)
             }
+        }
+    }
+}
+
+extension CheckReport {
+    /// Records each failed check as a test issue, except those `known` names with the reason they fail, which are
+    /// known issues that must still fail: one that passes or did not run is an issue too (its entry is stale).
+    public func recordFailures(
+        known: [String: String], label: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for (name, reason) in failed.sorted(by: { $0.key < $1.key }) {
+            if let why = known[name] {
+                withKnownIssue("\(why)") { Issue.record("\(name): \(reason)", sourceLocation: sourceLocation) }
+            } else {
+                Issue.record("\(label): \(name): \(reason)", sourceLocation: sourceLocation)
+            }
+        }
+        for name in known.keys.sorted() where failed[name] == nil {
+            Issue.record(
+                passed.contains(name) ? "\(name) passes now: delete its known-issue entry" : "\(name) did not run",
+                sourceLocation: sourceLocation)
         }
     }
 }

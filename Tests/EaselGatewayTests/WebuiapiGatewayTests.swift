@@ -27,15 +27,7 @@ struct WebuiapiGatewayTests {
         let report = CheckReport(run.output)
         #expect(report.unrecognised.isEmpty, "lines that are no check's: \(report.unrecognised)\nstderr: \(run.errors)")
         #expect(report.finished, "the script stopped before its summary\nstdout: \(run.output)\nstderr: \(run.errors)")
-        for (name, reason) in report.failed.sorted(by: { $0.key < $1.key }) {
-            if let premise = Self.singleBoxPremises[name] {
-                withKnownIssue("assumes one box: \(premise)") { Issue.record("\(name): \(reason)") }
-            } else {
-                Issue.record("webuiapi check failed through the gateway: \(name): \(reason)")
-            }
-        }
-        for name in Self.singleBoxPremises.keys where !report.failed.keys.contains(name) {
-            Issue.record(report.passed.contains(name) ? "\(name) passes now: delete it from singleBoxPremises" : "\(name) did not run")
-        }
+        report.recordFailures(
+            known: Self.singleBoxPremises.mapValues { "assumes one box: \($0)" }, label: "webuiapi check failed through the gateway")
     }
 }

@@ -42,16 +42,7 @@ struct PythonClientCompatTests {
         #expect(report.unrecognised.isEmpty, "lines that are no check's: \(report.unrecognised)\nstderr: \(run.errors)")
         #expect(report.finished, "the script stopped before its summary\nstdout: \(run.output)\nstderr: \(run.errors)")
         #expect(report.passed.contains("txt2img") && report.passed.contains("interrupt"), "\(run.output)")
-        for (name, reason) in report.failed {
-            if let feature = Self.awaitingFeatures[name] {
-                withKnownIssue("awaits \(feature)") { Issue.record("\(name): \(reason)") }
-            } else {
-                Issue.record("webuiapi check failed: \(name): \(reason)")
-            }
-        }
-        for name in Self.awaitingFeatures.keys where !report.failed.keys.contains(name) {
-            Issue.record(report.passed.contains(name) ? "\(name) passes now: delete it from awaitingFeatures" : "\(name) did not run")
-        }
+        report.recordFailures(known: Self.awaitingFeatures.mapValues { "awaits \($0)" }, label: "webuiapi check failed")
         #expect(run.status == (report.failed.isEmpty ? 0 : 1), "exit status \(run.status)\nstderr: \(run.errors)")
     }
 }
