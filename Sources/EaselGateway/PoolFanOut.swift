@@ -39,6 +39,26 @@ struct PoolFanOut: Sendable {
         throw Self.refusal(path, failures: Self.failures(of: outcomes))
     }
 
+    /// The answer of the first candidate (in pool order) that answers `path`. SD.Next's own refusal (a 4xx or 5xx
+    /// it wrote) ends the search and is relayed as it came; a backend that cannot be reached is skipped; when none
+    /// answered, the pool's 503 (`refusal`).
+    func firstAnswer<Value: Sendable>(_ path: String, _ call: (Backend) async throws -> Value) async throws -> Value {
+        var failures: [(Backend, any Error)] = []
+        for backend in candidates {
+            do {
+                return try await call(backend)
+            } catch let error as SDNextError {
+                if let refusal = Self.relayed(error) { throw refusal }
+                failures.append((backend, error))
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                failures.append((backend, error))
+            }
+        }
+        throw Self.refusal(path, failures: failures)
+    }
+
     static func failures<Value>(of outcomes: [(backend: Backend, result: Result<Value, any Error>)]) -> [(Backend, any Error)] {
         outcomes.compactMap { outcome in
             if case .failure(let error) = outcome.result { return (outcome.backend, error) }

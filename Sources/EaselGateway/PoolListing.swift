@@ -1,4 +1,5 @@
 import DynamicJSON
+import Foundation
 
 /// One of SD.Next's GET listings as the pool answers it, and how the backends' answers become one.
 struct PoolListing: Sendable {
@@ -41,6 +42,29 @@ struct PoolListing: Sendable {
         .firstFound("lora"), .firstFound("extra-network-detail"), .firstFound("autocomplete/{name}"),
         .firstFound("sampler"), .firstFound("modules"),
     ]
+
+    /// The query parameters SD.Next's handler of each listing takes (their signatures at `058a7f0`,
+    /// modules/api/endpoints.py, loras.py, script.py, caption.py); a listing not named takes none. SD.Next ignores
+    /// any other parameter, so the gateway drops them: `?x=1` and `?x=2` are one cached answer.
+    static let parameters: [String: Set<String>] = [
+        "controlnets": ["model_type"], "control-models": ["unit_type"], "script-info": ["script_name"],
+        "vqa/prompts": ["model"], "lora": ["lora"], "extra-network-detail": ["page", "name"],
+        "extra-networks": ["page", "name", "filename", "title", "fullname", "hash"],
+    ]
+
+    /// The path and query to ask each backend, and the cache's key: the parameters the route takes, sorted by name
+    /// (repeated ones in the order sent, FastAPI reading the last).
+    func target(path: String, query: String?) -> String {
+        let taken = Self.parameters[self.path] ?? []
+        let items = (query ?? "").split(separator: "&").filter { item in
+            taken.contains(String(item.prefix { $0 != "=" }).removingPercentEncoding ?? "")
+        }
+        let sorted = items.enumerated().sorted { a, b in
+            let (nameA, nameB) = (a.element.prefix { $0 != "=" }, b.element.prefix { $0 != "=" })
+            return nameA == nameB ? a.offset < b.offset : nameA < nameB
+        }.map(\.element)
+        return sorted.isEmpty ? path : path + "?" + sorted.joined(separator: "&")
+    }
 
     /// The backends' answers made one.
     func combine(_ answers: [JSONValue]) -> JSONValue {

@@ -6,7 +6,7 @@ struct PoolListings: Sendable {
     let fanOut: PoolFanOut
     let cache: ListingCache
 
-    /// `listing`'s answer to `target` (the path and query the client asked, passed on to each backend as it is).
+    /// `listing`'s answer to `target` (`PoolListing.target`: the path and the query parameters the route takes).
     func answer(_ listing: PoolListing, to target: String) async throws -> JSONValue {
         try await answer(to: target, combine: listing.combine)
     }

@@ -9,7 +9,7 @@ extension SDNextGateway {
     func addPoolRoutes(to api: RouterGroup<Context>) {
         for listing in PoolListing.all {
             api.get(RouterPath(listing.path)) { request, _ in
-                SDNextJSON(try await listings.answer(listing, to: request.target))
+                SDNextJSON(try await listings.answer(listing, to: listing.target(path: request.uri.path, query: request.uri.query)))
             }
         }
         api.get("extra-network-details") { request, _ in
@@ -24,7 +24,8 @@ extension SDNextGateway {
         api.get("memory") { _, _ in SDNextJSON(try await identity.memory()) }
 
         api.post("png-info") { request, _ in
-            let body = try await request.body.collect(upTo: PoolRelay.maxImageBody)
+            // Over the limit, collect throws, and SDNextRequestMiddleware answers SD.Next's 413.
+            let body = try await request.body.collect(upTo: service.limits.maxRequestBytes)
             return SDNextJSON(try await relay.pngInfo(path: request.target, body: body))
         }
         // Each backend rescans its files; the inventories the caller's model and dispatch are checked against are read again.

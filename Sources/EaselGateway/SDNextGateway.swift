@@ -31,9 +31,10 @@ public struct SDNextGateway<Context: RemoteAddressRequestContext>: Sendable {
 
     /// Mounts `/sdapi/v1/*` and `/internal/*` on `router`.
     public func addRoutes(to router: Router<Context>) {
-        let api = router.group("/sdapi/v1")
+        let middleware = SDNextRequestMiddleware<Context>(maxBodyBytes: service.limits.maxRequestBytes, logger: logger)
+        let api = router.group("/sdapi/v1").add(middleware: middleware)
         addGenerationRoutes(to: api)
-        addProgressRoutes(to: api, internalRoutes: router.group("/internal"))
+        addProgressRoutes(to: api, internalRoutes: router.group("/internal").add(middleware: middleware))
         addOptionsRoutes(to: api)
         addStatusRoutes(to: api)
         addPoolRoutes(to: api)

@@ -38,7 +38,8 @@ enum SDNextRoutes {
 
     /// Starlette's answer to a known path asked with another method: 405 naming the methods it takes.
     static func addMethodNotAllowed<Context>(to api: RouterGroup<Context>) {
-        let others: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch]
+        // OPTIONS too: SD.Next has no CORS, so a preflight is a method it does not take.
+        let others: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options]
         for (path, taken) in methods {
             let allow = taken.map(\.rawValue).joined(separator: ", ")
             for method in others where !taken.contains(method) {

@@ -23,8 +23,10 @@ enum EaselRouter {
         metrics: PrometheusCollectorRegistry, configuration: EaselConfiguration, logger: Logger
     ) -> Router<Context> {
         let router = Router(context: Context.self)
-        // The test client also works opened from disk (origin "null"), so answer cross-origin requests.
-        router.add(middleware: CORSMiddleware(allowOrigin: .originBased, allowMethods: [.get, .post, .delete, .head, .options]))
+        // The test client also works opened from disk (origin "null"), so answer cross-origin requests; not on the
+        // SD.Next gateway's paths, where SD.Next answers none.
+        router.add(middleware: CORSOutsideGateway(
+            cors: CORSMiddleware(allowOrigin: .originBased, allowMethods: [.get, .post, .delete, .head, .options])))
         router.add(middleware: ErrorMiddleware())
         router.get("/health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
         router.get("/") { _, _ in try testClientPage() }

@@ -17,13 +17,15 @@ func emulatorConfiguration(models: [String], loras: [String]) -> EmulatorConfigu
 /// Starts emulators with these catalogues and a hub over them (plus `extraBackends`, e.g. a dead address), waits
 /// until every emulator passed a health check, then runs `body`.
 func withPool(
-    _ catalogues: [(models: [String], loras: [String])], extraBackends: [String] = [],
+    _ catalogues: [(models: [String], loras: [String])], extraBackends: [String] = [], maxRequestBytes: Int? = nil,
     _ body: ([RunningEmulator], TestHub) async throws -> Void
 ) async throws {
     let configurations = catalogues.map { emulatorConfiguration(models: $0.models, loras: $0.loras) }
     try await withSDNextEmulators(configurations: configurations, logger: Logger(label: "test-emulator")) { emulators in
         let urls = emulators.map(\.baseURL)
-        try await withHub(backends: urls + extraBackends) { hub in
+        try await withHub(backends: urls + extraBackends, configure: { configuration in
+            if let maxRequestBytes { configuration.limits.maxRequestBytes = maxRequestBytes }
+        }) { hub in
             try await waitUntil("every emulator healthy") {
                 let backends = try await hub.request(.GET, "/api/v1/generation/backends").body["backends"]?.array ?? []
                 return urls.allSatisfy { url in backends.contains { $0["url"]?.string == url && $0["healthy"] == .bool(true) } }
