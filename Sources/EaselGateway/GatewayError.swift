@@ -29,9 +29,6 @@ struct GatewayError: HTTPResponseError {
     /// img2img without `init_images`: SD.Next answers 400 with this one key.
     static let initImageMissing = GatewayError(status: .badRequest, body: .object(["error": .string("Init image is none")]))
 
-    /// Starlette's answer for an unknown route.
-    static let notFound = GatewayError(status: .notFound, body: .object(["detail": .string("Not Found")]))
-
     private static func handled(
         _ error: String, _ status: HTTPResponse.Status, detail: String, errors: String, errorCode: String?, jobID: String?
     ) -> GatewayError {

@@ -13,7 +13,7 @@ import SDNextModels
 extension SDNextGateway {
     func addOptionsRoutes(to api: RouterGroup<Context>) {
         api.get("options") { _, context in
-            var options = try await anyBackend { try await $0.client.options() }
+            var options = try await listings.fanOut.firstAnswer("/sdapi/v1/options") { try await $0.client.options() }
             options.merge(callers.options(of: Caller(context))) { _, own in own }
             return SDNextJSON(.object(options))
         }
@@ -81,13 +81,5 @@ extension SDNextGateway {
 
     func checkpoint(titled title: String) -> ModelInfo? {
         backends.lazy.compactMap { $0.status.inventory?.checkpoint(matching: title) }.first
-    }
-
-    /// One healthy backend's answer (the first that answers), or SD.Next-shaped 503 when none does.
-    func anyBackend<T: Sendable>(_ call: (Backend) async throws -> T) async throws -> T {
-        for backend in backends where backend.status.healthy != false {
-            if let value = try? await call(backend) { return value }
-        }
-        throw GatewayError.httpException(.serviceUnavailable, detail: "No backend of the pool is reachable")
     }
 }
