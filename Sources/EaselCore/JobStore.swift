@@ -5,6 +5,12 @@ import Foundation
 /// operation is served by an index: its cost follows `limit`, not the number of jobs stored.
 public protocol JobStore: Sendable {
     func insert(_ job: Job) async throws
+
+    /// Stores `job` under `key` unless the key was used since `notBefore`; then nothing is stored and the earlier
+    /// job is named (`existing` for the same request digest, `conflict` for another). A key older than `notBefore`
+    /// is taken over. Keys past their lifetime are removed a few at a time by later inserts, so each costs O(1).
+    func insert(_ job: Job, key: IdempotencyKey, notBefore: Date) async throws -> IdempotentInsert
+
     func job(_ id: JobID) async throws -> Job?
 
     /// The best queued job of each distinct requirement (model and LoRA set), at most `limit` of them, ordered by

@@ -48,9 +48,12 @@ public struct GenerationService: Sendable {
     /// first (the stored job holds references, `generation_started` their URLs); `InputImages.TooLarge` when one
     /// exceeds the limit. `note` (why it may wait) is the message of its first `progress_update`.
     /// `requiringPrompt` is the origin API's rule (the SD.Next gateway takes an empty prompt, as SD.Next does).
+    /// Under an `idempotency` key used within its lifetime for the same request, the job stored then is returned
+    /// and nothing new is queued; for another request, `IdempotencyConflict`.
     public func submit(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0,
-        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true
+        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true,
+        idempotency: IdempotencyKey? = nil
     ) async throws -> Job {
         let problems = parameters.problems(under: limits, requiringPrompt: requiringPrompt)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
@@ -58,7 +61,21 @@ public struct GenerationService: Sendable {
         let kept = try inputs.keep(parameters, for: id, limits: limits)
         let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority)
         do {
-            try await store.insert(job)
+            if let idempotency {
+                let notBefore = job.createdAt.addingTimeInterval(-IdempotencyKey.lifetime)
+                switch try await store.insert(job, key: idempotency, notBefore: notBefore) {
+                case .inserted:
+                    break
+                case .existing(let earlier):
+                    try? inputs.delete(of: id)
+                    if let stored = try await store.job(earlier) { return stored }
+                    throw IdempotencyConflict(jobID: earlier)
+                case .conflict(let earlier):
+                    throw IdempotencyConflict(jobID: earlier)
+                }
+            } else {
+                try await store.insert(job)
+            }
         } catch {
             try? inputs.delete(of: id)
             throw error
@@ -118,6 +135,11 @@ public struct GenerationService: Sendable {
         return snapshot
     }
 
+    /// An `Idempotency-Key` used within its lifetime for another request.
+    public struct IdempotencyConflict: Error, Sendable {
+        public let jobID: JobID
+    }
+
     /// A server shutting down stopped a blocking call's wait; the job stays in the store (queued again, or running
     /// on elsewhere) for the REST routes.
     public struct StoppedWaiting: Error, Sendable {
@@ -130,11 +152,14 @@ public struct GenerationService: Sendable {
     /// shutdown ends the wait with `StoppedWaiting`, so a waiting call does not hold the server up.
     public func generate(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, requirements: JobRequirements = .none,
-        note: String? = nil, requiringPrompt: Bool = true, queued: (Job) -> Void = { _ in }
+        note: String? = nil, requiringPrompt: Bool = true, idempotency: IdempotencyKey? = nil, queued: (Job) -> Void = { _ in }
     ) async throws -> (Job, JobCompletion) {
         let job = try await submit(
-            parameters, returnFormat: returnFormat, requirements: requirements, note: note, requiringPrompt: requiringPrompt)
+            parameters, returnFormat: returnFormat, requirements: requirements, note: note, requiringPrompt: requiringPrompt,
+            idempotency: idempotency)
         queued(job)
+        // A repeat of a call whose job has ended answers at once.
+        if job.status.isTerminal { return (job, completion(for: job)) }
         let events = self.events
         let ended = await cancelWhenGracefulShutdown { await events.completion(of: job.id) }
         guard case .completed(let completion)? = ended?.kind else {

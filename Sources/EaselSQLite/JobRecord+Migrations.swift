@@ -55,6 +55,19 @@ extension JobRecord {
                 CREATE INDEX job_route ON job(model, loras, priority DESC, created_at) WHERE status = 'queued';
                 """)
         }
+        migrator.registerMigration("v4-idempotency: keys") { db in
+            try db.execute(sql: """
+                -- One row per Idempotency-Key: the job it stored and a digest of the request it came with.
+                CREATE TABLE idempotency_key (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    request_digest TEXT NOT NULL,
+                    job_id TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                -- The oldest keys first, for the few each insert removes once past their lifetime.
+                CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
+                """)
+        }
         return migrator
     }
 

@@ -31,7 +31,7 @@ struct GenerationController<Context: RequestContext> {
             let routing = try routing(of: submission)
             return try await service.submit(
                 submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority,
-                requirements: routing.requirements, note: routing.note)
+                requirements: routing.requirements, note: routing.note, idempotency: submission.idempotency)
         }
         return JSONResponse(.object(["delivery_id": .string(job.id.rawValue)]))
     }
@@ -44,7 +44,7 @@ struct GenerationController<Context: RequestContext> {
             let routing = try routing(of: submission)
             return try await service.generate(
                 submission.parameters, returnFormat: submission.returnFormat, requirements: routing.requirements,
-                note: routing.note)
+                note: routing.note, idempotency: submission.idempotency)
         }
         return JSONResponse(views.result(of: job, completion: completion))
     }
@@ -104,6 +104,12 @@ struct GenerationController<Context: RequestContext> {
             throw APIError.invalid(error.problems)
         } catch let error as InputImages.TooLarge {
             throw APIError.tooLarge(field: error.field, limit: error.limit)
+        } catch let error as GenerationService.IdempotencyConflict {
+            throw APIError.invalid(
+                [ParameterError(
+                    field: "Idempotency-Key",
+                    message: "was used within the last 24 h for another request (job \(error.jobID.rawValue))")],
+                location: "header")
         } catch let error as GenerationService.StoppedWaiting {
             throw APIError(
                 .serviceUnavailable,

@@ -1,5 +1,7 @@
+import Crypto
 import EaselCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// A generation request as the origin's API took it: parameters in the JSON body (with Easel's `kind`), delivery
@@ -12,6 +14,8 @@ struct SubmitRequest {
     var model: String?
     var returnFormat: ReturnFormat
     var priority: Int
+    /// The `Idempotency-Key` header and a digest of the request it came with.
+    var idempotency: IdempotencyKey?
 
     static let priorities = -100...100
 
@@ -47,8 +51,33 @@ struct SubmitRequest {
             }
         }
         guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
-        let body = try await decodeBody(&request, maxBodySize: maxBodySize)
-        return SubmitRequest(parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority)
+        let key = try idempotencyKey(request)
+        let bytes = try await collect(&request, maxBodySize: maxBodySize)
+        let body = try decodeBody(bytes)
+        return SubmitRequest(
+            parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority,
+            idempotency: key.map { IdempotencyKey(key: $0, requestDigest: digest(of: bytes, query: request.uri.query)) })
+    }
+
+    /// The `Idempotency-Key` header: 1 to 255 printable ASCII characters, or a 422 naming it.
+    private static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...IdempotencyKey.maxLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else {
+            throw APIError.invalid(
+                [ParameterError(field: "Idempotency-Key", message: "must be 1 to \(IdempotencyKey.maxLength) printable ASCII characters")],
+                location: "header")
+        }
+        return key
+    }
+
+    /// SHA-256 over the query and the body as sent: a repeat must be the same request, byte for byte.
+    private static func digest(of body: ByteBuffer, query: String?) -> String {
+        var hash = SHA256()
+        hash.update(data: Data((query ?? "").utf8))
+        hash.update(data: Data([0]))
+        hash.update(data: Data(buffer: body))
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The body read once: the generation parameters and Easel's `model` beside them.
@@ -64,13 +93,15 @@ struct SubmitRequest {
         }
     }
 
-    private static func decodeBody(_ request: inout Request, maxBodySize: Int) async throws -> Body {
-        let body: ByteBuffer
+    private static func collect(_ request: inout Request, maxBodySize: Int) async throws -> ByteBuffer {
         do {
-            body = try await request.collectBody(upTo: maxBodySize)
+            return try await request.collectBody(upTo: maxBodySize)
         } catch {
             throw APIError(.contentTooLarge, "Request body is larger than \(maxBodySize) bytes")
         }
+    }
+
+    private static func decodeBody(_ body: ByteBuffer) throws -> Body {
         do {
             return try JSONDecoder().decode(Body.self, from: Data(buffer: body))
         } catch let error as DecodingError {
