@@ -44,6 +44,11 @@ public protocol JobStore: Sendable {
     /// How many jobs have `status`, without counting rows.
     func count(of status: JobStatus) async throws -> Int
 
+    /// Whether the whole queue is paused: no backend of any process reading this store takes a job. Kept in the
+    /// store, so a pause holds across restarts and for every node; one row, read before each claim.
+    func isQueuePaused() async throws -> Bool
+    func setQueuePaused(_ paused: Bool) async throws
+
     /// Jobs still queued or processing, most recently started first.
     func activeJobs(limit: Int) async throws -> [Job]
 

@@ -26,6 +26,10 @@ public final class Backend: Sendable {
         public var busyElsewhere = false
         /// Until when the backend takes no job because of its rate limit (its pacing, or a 429).
         public var pacedUntil: Date?
+        /// Asked to take no new job (its current one finishes): `POST generation/backends/{id}/drain`.
+        public var draining = false
+        /// What held the backend's loop at its last look: `queue_paused`, `draining`, or nil (it was free to claim).
+        public var heldBy: String?
         /// When the backend last answered: a health check passed or a generation returned.
         var lastAnswerAt: ContinuousClock.Instant?
         /// After a 429, no job until then; the wait doubles with each 429 in a row.
@@ -88,6 +92,15 @@ public final class Backend: Sendable {
     /// nil: a failed run left it unknown until the next read.
     func recordLoadedCheckpoint(_ title: String?) {
         state.withLock { $0.inventory?.loadedCheckpoint = title }
+    }
+
+    func recordHold(_ reason: String?) {
+        state.withLock { $0.heldBy = reason }
+    }
+
+    /// Drains the backend (it finishes its job and takes no other) or puts it back in dispatch.
+    public func setDraining(_ draining: Bool) {
+        state.withLock { $0.draining = draining }
     }
 
     func setCurrentJob(_ jobID: JobID?) {

@@ -10,9 +10,13 @@ struct BackendHold {
 }
 
 extension DeliveryWorker {
-    /// Whether `backend` must take no job now, and for how long: its circuit is open, its rate limit has no room
-    /// for a generation, or it is running someone else's job. nil: claim.
+    /// Whether `backend` must take no job now, and for how long: the queue is paused or the backend drained, its
+    /// circuit is open, its rate limit has no room for a generation, or it is running someone else's job. nil: claim.
     func hold(of backend: Backend, logger: Logger) async -> BackendHold? {
+        let paused = (try? await service.store.isQueuePaused()) == true
+        let control = paused ? "queue_paused" : backend.status.draining ? "draining" : nil
+        backend.recordHold(control)
+        if control != nil { return BackendHold(duration: configuration.pausePollInterval) }
         let now = Date()
         let (admission, transition) = backend.circuitAdmission(at: now)
         log(transition, logger: logger)

@@ -35,6 +35,9 @@ public struct DeliveryWorker: Service {
         public var circuitBreaker = CircuitBreaker.Settings()
         /// How often a backend busy with someone else's job is asked whether it is idle again. Default 1 s.
         public var busyPollInterval: Duration = .seconds(1)
+        /// How often a backend held by a paused queue or its own drain looks again: a resume, by this process or
+        /// another on the same store, is seen within it. Default 250 ms.
+        public var pausePollInterval: Duration = .milliseconds(250)
         /// Which queued job a free backend takes (model-aware by default, with a 30 s patience).
         public var dispatch = DispatchPolicy()
         public init() {}

@@ -55,6 +55,13 @@ extension JobRecord {
                 CREATE INDEX job_route ON job(model, loras, priority DESC, created_at) WHERE status = 'queued';
                 """)
         }
+        migrator.registerMigration("v4-queue: paused state") { db in
+            try db.execute(sql: """
+                -- The queue's one switch: paused or running.
+                CREATE TABLE queue_state (id INTEGER PRIMARY KEY CHECK (id = 1), paused BOOLEAN NOT NULL);
+                INSERT INTO queue_state (id, paused) VALUES (1, 0);
+                """)
+        }
         migrator.registerMigration("v4-idempotency: keys") { db in
             try db.execute(sql: """
                 -- One row per Idempotency-Key: the job it stored and a digest of the request it came with.

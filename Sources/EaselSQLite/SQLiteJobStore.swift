@@ -119,6 +119,14 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
+    public func isQueuePaused() async throws -> Bool {
+        try await database.read { db in try Bool.fetchOne(db, sql: "SELECT paused FROM queue_state WHERE id = 1") ?? false }
+    }
+
+    public func setQueuePaused(_ paused: Bool) async throws {
+        try await database.write { db in try db.execute(sql: "UPDATE queue_state SET paused = ? WHERE id = 1", arguments: [paused]) }
+    }
+
     public func activeJobs(limit: Int) async throws -> [Job] {
         try await database.read { db in
             try JobRecord.fetchAll(db, sql: Queries.active, arguments: [limit])

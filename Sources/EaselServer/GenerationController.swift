@@ -87,7 +87,7 @@ struct GenerationController<Context: RequestContext> {
     @Sendable func listBackends(_ request: Request, context: Context) async throws -> JSONResponse {
         JSONResponse(.object([
             "sdnext": .bool(backends.contains { $0.status.healthy == true }),
-            "backends": .array(backends.map(views.backend)),
+            "backends": .array(backends.enumerated().map { views.backend($1, id: $0) }),
         ]))
     }
 

@@ -133,10 +133,12 @@ struct JobViews {
     }
 
     /// One entry of `GET generation/backends`.
-    func backend(_ backend: Backend) -> JSONValue {
+    func backend(_ backend: Backend, id: Int) -> JSONValue {
         let status = backend.status
         return .object([
+            "id": .string(String(id)),
             "url": .string(backend.url),
+            "draining": .bool(status.draining),
             "healthy": status.healthy.map(JSONValue.bool) ?? .null,
             "current_job": text(status.currentJob?.rawValue),
             "completed_jobs": number(status.completedJobs),

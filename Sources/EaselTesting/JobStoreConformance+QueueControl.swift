@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 extension JobStoreConformance {
-    static let idempotencyChecks: [Check] = [
+    /// Idempotency keys and the queue's pause: what queue control keeps in the store.
+    static let queueControlChecks: [Check] = [
         Check(name: "a key stores one job; its repeat names it, another request under it conflicts") { store in
             let key = IdempotencyKey(key: "k-1", requestDigest: "digest-a")
             let first = job("first", at: 1_000)
@@ -32,6 +33,14 @@ extension JobStoreConformance {
             #expect(try await store.deleteFinished(finished.id) != nil)
             let renewed = job("renewed", at: 6_002)
             #expect(try await store.insert(renewed, key: deletedKey, notBefore: Date(timeIntervalSince1970: 0)) == .inserted)
+        },
+        Check(name: "the queue's pause is kept until it is lifted") { store in
+            #expect(try await store.isQueuePaused() == false)
+            try await store.setQueuePaused(true)
+            try await store.setQueuePaused(true)
+            #expect(try await store.isQueuePaused())
+            try await store.setQueuePaused(false)
+            #expect(try await store.isQueuePaused() == false)
         },
     ]
 }
