@@ -66,7 +66,9 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
-    public func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job? {
+    public func end(
+        _ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date, webhook: WebhookMessage?
+    ) async throws -> Job? {
         let resultText = try outcome.result.map { String(decoding: try JobRecord.encoder.encode($0), as: UTF8.self) }
         return try await database.write { db -> JobRecord? in
             guard var record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == status.rawValue
@@ -77,6 +79,7 @@ public struct SQLiteJobStore: JobStore {
             record.errorCode = outcome.failure?.code.rawValue
             record.finishedAt = date
             try record.update(db)
+            if let webhook { try Self.enqueue(webhook, for: record, at: date, db) }
             return record
         }?.job(result: outcome.result)
     }
