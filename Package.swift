@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Thin C wrapper over the system's libjpeg(-turbo), libpng and libexif: codecs and image metadata.
@@ -113,6 +114,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Webhooks out of the store's outbox: signed per Standard Webhooks, retried with backoff. Its own module, so
+        // that HTTP sending and Crypto stay out of the queue's core and generation.
+        .target(
+            name: "EaselWebhooks",
+            dependencies: [
+                "EaselCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EaselRealtime",
             dependencies: [
@@ -150,6 +165,7 @@ let package = Package(
                 "EaselSQLite",
                 "EaselGeneration",
                 "EaselRealtime",
+                "EaselWebhooks",
                 "SDNext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -201,6 +217,7 @@ let package = Package(
             dependencies: [
                 "EaselServer",
                 "EaselClient",
+                "EaselWebhooks",
                 "SDNextEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -319,6 +336,8 @@ let package = Package(
                 "EaselTesting",
                 "EaselClient",
                 "SDNextEmulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -26,11 +26,14 @@ public struct GenerationService: Sendable {
     public let inputs: InputImages
     public let limits: ParameterLimits
     public let metrics: EaselMetrics
+    /// Builds the webhook event of each job's ending.
+    public let webhooks: WebhookAnnouncer
     let dispatch: DispatchSignal
 
     public init(
         store: any JobStore, events: JobEventBus, presenter: ResultPresenter, inputs: InputImages,
-        limits: ParameterLimits = ParameterLimits(), metrics: EaselMetrics = .none, dispatch: DispatchSignal
+        limits: ParameterLimits = ParameterLimits(), metrics: EaselMetrics = .none, webhooks: WebhookAnnouncer = .none,
+        dispatch: DispatchSignal
     ) {
         self.store = store
         self.events = events
@@ -38,10 +41,11 @@ public struct GenerationService: Sendable {
         self.inputs = inputs
         self.limits = limits
         self.metrics = metrics
+        self.webhooks = webhooks
         self.dispatch = dispatch
     }
 
-    var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics) }
+    var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics, webhooks: webhooks) }
 
     /// Queues a job; it runs when a backend with its model and LoRAs is free. Its input images are written to files
     /// first (the stored job holds references, `generation_started` their URLs); `InputImages.TooLarge` when one
@@ -49,13 +53,14 @@ public struct GenerationService: Sendable {
     /// `requiringPrompt` is the origin API's rule (the SD.Next gateway takes an empty prompt, as SD.Next does).
     public func submit(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0,
-        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true
+        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true, callbackURL: String? = nil
     ) async throws -> Job {
         let problems = parameters.problems(under: limits, requiringPrompt: requiringPrompt)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
         let id = JobID.make()
         let kept = try inputs.keep(parameters, for: id, limits: limits)
-        let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority)
+        let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority,
+                      callbackURL: callbackURL)
         do {
             try await store.insert(job)
         } catch {

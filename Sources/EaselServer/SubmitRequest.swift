@@ -1,5 +1,6 @@
 import EaselCore
 import Foundation
+import EaselWebhooks
 import Hummingbird
 
 /// A generation request as the origin's API took it: parameters in the JSON body (with Easel's `kind`), delivery
@@ -12,6 +13,8 @@ struct SubmitRequest {
     var model: String?
     var returnFormat: ReturnFormat
     var priority: Int
+    /// Where the job's webhook events go (`callback_url` in the body): an http or https URL.
+    var callbackURL: String?
 
     static let priorities = -100...100
 
@@ -48,19 +51,30 @@ struct SubmitRequest {
         }
         guard problems.isEmpty else { throw APIError.invalid(problems, location: "query") }
         let body = try await decodeBody(&request, maxBodySize: maxBodySize)
-        return SubmitRequest(parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority)
+        if let url = body.callbackURL, !WebhookConfiguration.isValidTarget(url) {
+            throw APIError.invalid([ParameterError(field: "callback_url", message: "must be an http or https URL")])
+        }
+        return SubmitRequest(
+            parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority,
+            callbackURL: body.callbackURL)
     }
 
-    /// The body read once: the generation parameters and Easel's `model` beside them.
+    /// The body read once: the generation parameters and Easel's `model` and `callback_url` beside them.
     private struct Body: Decodable {
         var parameters: GenerationParameters
         var model: String?
+        var callbackURL: String?
 
-        private enum Key: String, CodingKey { case model }
+        private enum Key: String, CodingKey {
+            case model
+            case callbackURL = "callback_url"
+        }
 
         init(from decoder: any Decoder) throws {
             parameters = try GenerationParameters(from: decoder)
-            model = try decoder.container(keyedBy: Key.self).decodeIfPresent(String.self, forKey: .model)
+            let container = try decoder.container(keyedBy: Key.self)
+            model = try container.decodeIfPresent(String.self, forKey: .model)
+            callbackURL = try container.decodeIfPresent(String.self, forKey: .callbackURL)
         }
     }
 
