@@ -43,7 +43,7 @@ import Testing
         }
         #expect(plans["active"]?.joined().contains("job_active") == true)
         #expect(plans["claim"]?.joined().contains("job_claim") == true)
-        #expect(plans["webhookDue"]?.joined().contains("webhook_due (next_attempt_at<?)") == true, "\(plans["webhookDue"] ?? [])")
+        #expect(plans["webhookDue"]?.joined().contains("USING INDEX webhook_due (next_attempt_at>? AND next_attempt_at<?)") == true, "\(plans["webhookDue"] ?? [])")
         #expect(plans["webhookOfJob"]?.joined().contains("webhook_job (job_id=?)") == true)
         // The next queue head is a seek on both columns of its group; a row value would seek on `model` alone and walk
         // the whole group (every queued job, when none names a model).
