@@ -25,9 +25,11 @@ public protocol JobStore: Sendable {
         _ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date, webhook: WebhookMessage?
     ) async throws -> Job?
 
-    /// Webhook deliveries due at `date`, soonest first, at most `limit`: served by an index of due rows only, so
+    /// Takes the webhook deliveries due at `date`, soonest first, at most `limit`, and holds them until `leaseEnd`
+    /// (their next attempt moves there): another process sending from the same store does not send them too, and a
+    /// process that stops mid-send leaves them due again at `leaseEnd`. Served by an index of due rows only, so
     /// delivered and given-up rows cost nothing.
-    func dueWebhookDeliveries(at date: Date, limit: Int) async throws -> [WebhookDelivery]
+    func leaseDueWebhookDeliveries(at date: Date, until leaseEnd: Date, limit: Int) async throws -> [WebhookDelivery]
 
     /// Records an attempt of delivery `id`: counts it, keeps its status and error, and schedules the next one (or
     /// marks the delivery delivered or given up).

@@ -21,9 +21,14 @@ extension SQLiteJobStore {
         }
     }
 
-    public func dueWebhookDeliveries(at date: Date, limit: Int) async throws -> [WebhookDelivery] {
-        try await database.read { db in
-            try WebhookRecord.fetchAll(db, sql: WebhookQueries.due, arguments: [date, limit])
+    public func leaseDueWebhookDeliveries(at date: Date, until leaseEnd: Date, limit: Int) async throws -> [WebhookDelivery] {
+        try await database.write { db in
+            let due = try WebhookRecord.fetchAll(db, sql: WebhookQueries.due, arguments: [date, limit])
+            for var record in due {
+                record.nextAttemptAt = leaseEnd
+                try record.update(db)
+            }
+            return due
         }.map(\.delivery)
     }
 

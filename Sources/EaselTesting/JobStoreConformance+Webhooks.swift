@@ -31,7 +31,7 @@ extension JobStoreConformance {
                 #expect(delivery.deliveredAt == nil && delivery.gaveUpAt == nil && delivery.lastStatus == nil)
             }
         },
-        Check(name: "lists due webhook deliveries soonest first, up to the limit") { store in
+        Check(name: "leases due webhook deliveries soonest first, up to the limit, until the lease ends") { store in
             var ids: [JobID] = []
             for second in [30.0, 10, 20] {
                 let queued = job("a", at: second)
@@ -40,10 +40,19 @@ extension JobStoreConformance {
                     queued.id, from: .queued, with: .cancelled("no"), at: Date(timeIntervalSince1970: second), webhook: message())
                 ids.append(queued.id)
             }
-            #expect(try await store.dueWebhookDeliveries(at: Date(timeIntervalSince1970: 5), limit: 10).isEmpty)
-            let due = try await store.dueWebhookDeliveries(at: Date(timeIntervalSince1970: 25), limit: 10)
-            #expect(due.map(\.jobID) == [ids[1], ids[2]])
-            #expect(try await store.dueWebhookDeliveries(at: Date(timeIntervalSince1970: 99), limit: 2).map(\.jobID) == [ids[1], ids[2]])
+            func lease(at seconds: Double, limit: Int = 10) async throws -> [JobID] {
+                try await store.leaseDueWebhookDeliveries(
+                    at: Date(timeIntervalSince1970: seconds), until: Date(timeIntervalSince1970: seconds + 100), limit: limit
+                ).map(\.jobID)
+            }
+            #expect(try await lease(at: 5).isEmpty)
+            #expect(try await lease(at: 25, limit: 1) == [ids[1]])
+            #expect(try await lease(at: 25) == [ids[2]])
+            #expect(try await lease(at: 99) == [ids[0]])
+            #expect(try await lease(at: 124).isEmpty)
+            #expect(try await lease(at: 125) == [ids[1], ids[2]])
+            let held = try #require(try await store.webhookDeliveries(of: ids[1]).first)
+            #expect(held.nextAttemptAt == Date(timeIntervalSince1970: 225) && held.attempts == 0)
         },
         Check(name: "records webhook attempts: a retry reschedules, delivered and given up leave the due list") { store in
             var jobs: [JobID] = []
@@ -59,12 +68,13 @@ extension JobStoreConformance {
             let second = try #require(try await store.webhookDeliveries(of: jobs[1]).first)
             let later = Date(timeIntervalSince1970: 50)
             try await store.recordWebhookAttempt(first.id, WebhookAttempt(at: now, status: 500, error: "HTTP 500", next: .retry(at: later)))
-            #expect(try await store.dueWebhookDeliveries(at: now, limit: 10).map(\.id) == [second.id])
+            #expect(try await store.leaseDueWebhookDeliveries(at: now, until: now, limit: 10).map(\.id) == [second.id])
             let retried = try #require(try await store.webhookDeliveries(of: jobs[0]).first)
             #expect(retried.attempts == 1 && retried.lastStatus == 500 && retried.lastError == "HTTP 500" && retried.nextAttemptAt == later)
             try await store.recordWebhookAttempt(second.id, WebhookAttempt(at: now, status: nil, error: "refused", next: .giveUp))
             try await store.recordWebhookAttempt(first.id, WebhookAttempt(at: later, status: 204, error: nil, next: .delivered))
-            #expect(try await store.dueWebhookDeliveries(at: Date(timeIntervalSince1970: 1_000), limit: 10).isEmpty)
+            let end = Date(timeIntervalSince1970: 1_000)
+            #expect(try await store.leaseDueWebhookDeliveries(at: end, until: end, limit: 10).isEmpty)
             let delivered = try #require(try await store.webhookDeliveries(of: jobs[0]).first)
             #expect(delivered.attempts == 2 && delivered.deliveredAt == later && delivered.lastStatus == 204 && delivered.lastError == nil)
             #expect(delivered.nextAttemptAt == nil)

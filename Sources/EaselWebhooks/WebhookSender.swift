@@ -7,8 +7,8 @@ import ServiceLifecycle
 
 /// Sends the outbox's due deliveries and records each attempt in the store, so that a restart picks up where the
 /// last run stopped: at start it finds every delivery still due, whatever the previous process had done with it.
-/// A delivery is at least once: a receiver that answered 2xx but whose answer was lost gets it again (same
-/// `webhook-id`).
+/// Each batch is leased in the store, so two processes on one store do not send the same delivery twice. A delivery
+/// is at least once: a receiver that answered 2xx but whose answer was lost gets it again (same `webhook-id`).
 public struct WebhookSender: Service {
     let store: any JobStore
     let configuration: WebhookConfiguration
@@ -36,7 +36,10 @@ public struct WebhookSender: Service {
 
     /// Sends what is due now, concurrently; returns how many.
     func sendDue() async throws -> Int {
-        let due = try await store.dueWebhookDeliveries(at: Date(), limit: configuration.batchSize)
+        let now = Date()
+        // Held for twice an attempt's timeout: past it, a stopped process's deliveries are due again.
+        let leaseEnd = now.addingTimeInterval(2 * Double(configuration.timeout.nanoseconds) / 1e9)
+        let due = try await store.leaseDueWebhookDeliveries(at: now, until: leaseEnd, limit: configuration.batchSize)
         await withTaskGroup(of: Void.self) { group in
             for delivery in due { group.addTask { await attempt(delivery) } }
         }
