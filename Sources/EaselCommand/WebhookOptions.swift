@@ -13,7 +13,7 @@ struct WebhookOptions: ParsableArguments {
 
     @Option(
         name: .customLong("webhook-events"),
-        help: "Events to send, comma-separated: completed, failed, cancelled (default all).")
+        help: "Events to send, comma-separated: started, completed, failed, cancelled (default completed,failed,cancelled).")
     var events: String?
 
     @Option(name: .customLong("webhook-retry-window"), help: "How long a failing delivery is retried, in seconds.")
@@ -31,7 +31,7 @@ struct WebhookOptions: ParsableArguments {
         if let events {
             configuration.events = Set(try events.split(separator: ",").map { name in
                 guard let type = WebhookEventType(rawValue: "job." + name.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--webhook-events: \(name) is not one of completed, failed, cancelled")
+                    throw ValidationError("--webhook-events: \(name) is not one of started, completed, failed, cancelled")
                 }
                 return type
             })

@@ -13,9 +13,10 @@ public protocol JobStore: Sendable {
     /// are not starved. Costs one index seek per requirement, however long the queue.
     func queueHeads(limit: Int) async throws -> [QueueHead]
 
-    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt. Returns nil when it is no
-    /// longer queued (another backend took it, or it was cancelled).
-    func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job?
+    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, and in the same transaction puts
+    /// `webhook` in the outbox (as `end` does). Returns nil when it is no longer queued (another backend took it, or
+    /// it was cancelled), and then writes no delivery.
+    func claim(_ id: JobID, backend: String, at date: Date, webhook: WebhookMessage?) async throws -> Job?
 
     /// Ends a job that is in `status` (a queued job cancelled before it started, or a processing job whose run
     /// ended) with `outcome`, and in the same transaction puts `webhook` in the outbox, one delivery per target (the
@@ -71,6 +72,11 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Claims a job with no webhook to announce it.
+    public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
+        try await claim(id, backend: backend, at: date, webhook: nil)
+    }
+
     /// Ends a job with no webhook to announce it.
     public func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job? {
         try await end(id, from: status, with: outcome, at: date, webhook: nil)

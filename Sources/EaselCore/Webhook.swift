@@ -2,9 +2,14 @@ import Foundation
 
 /// The job events a webhook can announce, named as their payload's `type`.
 public enum WebhookEventType: String, Sendable, Codable, CaseIterable {
+    /// A backend started the job (each attempt, a retry too). Sent only when asked for.
+    case started = "job.started"
     case completed = "job.completed"
     case failed = "job.failed"
     case cancelled = "job.cancelled"
+
+    /// What is sent unless `--webhook-events` says otherwise: the endings.
+    public static let endings: Set<WebhookEventType> = [.completed, .failed, .cancelled]
 
     /// The event a job's ending announces.
     public init(_ status: JobStatus) {

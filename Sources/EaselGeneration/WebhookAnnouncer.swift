@@ -21,20 +21,30 @@ public struct WebhookAnnouncer: Sendable {
 
     /// The event for `id` ending with `outcome` at `date`, or nil when that event is not sent.
     func message(for id: JobID, outcome: JobOutcome, at date: Date) -> WebhookMessage? {
-        let type = WebhookEventType(outcome.status)
-        guard events.contains(type) else { return nil }
         let images = (outcome.result?.images ?? []).indices.map { JSONValue.string(imageURL(id, $0)) }
+        return message(WebhookEventType(outcome.status), at: date, data: [
+            "job_id": .string(id.rawValue),
+            "status": .string(outcome.status.rawValue),
+            "error_code": outcome.failure.map { .string($0.code.rawValue) } ?? .null,
+            "error_message": outcome.failure.map { .string($0.message) } ?? .null,
+            "images": .array(images),
+            "generation_info": outcome.result?.generationInfo ?? .null,
+        ])
+    }
+
+    /// The `job.started` event of `id` claimed by `backend`, or nil when it is not sent.
+    func started(_ id: JobID, backend: String, at date: Date) -> WebhookMessage? {
+        message(.started, at: date, data: [
+            "job_id": .string(id.rawValue), "status": .string(JobStatus.processing.rawValue), "backend_url": .string(backend),
+        ])
+    }
+
+    private func message(_ type: WebhookEventType, at date: Date, data: [String: JSONValue]) -> WebhookMessage? {
+        guard events.contains(type) else { return nil }
         let body: JSONValue = .object([
             "type": .string(type.rawValue),
             "timestamp": .string(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))),
-            "data": .object([
-                "job_id": .string(id.rawValue),
-                "status": .string(outcome.status.rawValue),
-                "error_code": outcome.failure.map { .string($0.code.rawValue) } ?? .null,
-                "error_message": outcome.failure.map { .string($0.message) } ?? .null,
-                "images": .array(images),
-                "generation_info": outcome.result?.generationInfo ?? .null,
-            ]),
+            "data": .object(data),
         ])
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -25,11 +25,13 @@ public struct SQLiteJobStore: JobStore {
         try await database.read { db in try JobRecord.fetchOne(db, key: id.rawValue) }?.job()
     }
 
-    public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
+    public func claim(_ id: JobID, backend: String, at date: Date, webhook: WebhookMessage?) async throws -> Job? {
         try await database.write { db -> JobRecord? in
             guard let record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.queued.rawValue
             else { return nil }
-            return try Self.start(record, on: backend, at: date, db)
+            let started = try Self.start(record, on: backend, at: date, db)
+            if let webhook { try Self.enqueue(webhook, for: started, at: date, db) }
+            return started
         }?.job()
     }
 

@@ -31,6 +31,17 @@ extension JobStoreConformance {
                 #expect(delivery.deliveredAt == nil && delivery.gaveUpAt == nil && delivery.lastStatus == nil)
             }
         },
+        Check(name: "writes a started event's deliveries with the claim, and none for a refused claim") { store in
+            var queued = job("a", at: 1)
+            queued.callbackURL = "https://example.test/hook"
+            try await store.insert(queued)
+            let claimedAt = Date(timeIntervalSince1970: 50)
+            _ = try #require(try await store.claim(queued.id, backend: "b", at: claimedAt, webhook: message(.started, serverURLs: [])))
+            #expect(try await store.claim(queued.id, backend: "c", at: claimedAt, webhook: message(.started, serverURLs: [])) == nil)
+            let deliveries = try await store.webhookDeliveries(of: queued.id)
+            #expect(deliveries.map(\.url) == ["https://example.test/hook"] && deliveries.first?.type == .started)
+            #expect(deliveries.first?.nextAttemptAt == claimedAt)
+        },
         Check(name: "leases due webhook deliveries soonest first, up to the limit, until the lease ends") { store in
             var ids: [JobID] = []
             for second in [30.0, 10, 20] {

@@ -7,8 +7,8 @@ public struct WebhookConfiguration: Sendable {
     public var url: String?
     /// Signs every delivery when set (`--webhook-secret`); unsigned otherwise.
     public var secret: WebhookSecret?
-    /// The events sent (`--webhook-events`). Default all.
-    public var events = Set(WebhookEventType.allCases)
+    /// The events sent (`--webhook-events`). Default the endings: completed, failed, cancelled.
+    public var events = WebhookEventType.endings
     public var retry = WebhookRetryPolicy()
     /// How often the outbox is read for due deliveries. Default 1 s.
     public var pollInterval: Duration = .seconds(1)

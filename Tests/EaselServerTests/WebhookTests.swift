@@ -73,6 +73,27 @@ import Testing
         }
     }
 
+    @Test func startedIsSentWhenAskedFor() async throws {
+        try await withWebhookReceiver { receiver in
+            await receiver.setUp(true)
+            try await withEmulators(count: 1) { emulators in
+                try await withHub(backends: emulators.map(\.baseURL), configure: {
+                    configure(&$0)
+                    $0.webhooks.events = [.started, .completed]
+                }) { hub in
+                    let job = try await hub.queue(
+                        #"{"prompt":"hook","steps":2,"width":64,"height":64,"callback_url":"\#(receiver.url)"}"#)
+                    try await waitUntil("both events") { await receiver.delivered.count == 2 }
+                    let events = try await receiver.delivered.map(verified)
+                    #expect(Set(events.compactMap { $0["type"]?.string }) == ["job.started", "job.completed"])
+                    let started = try #require(events.first { $0["type"]?.string == "job.started" })
+                    #expect(started["data"]?["job_id"]?.string == job && started["data"]?["status"]?.string == "processing")
+                    #expect(started["data"]?["backend_url"]?.string == emulators[0].baseURL)
+                }
+            }
+        }
+    }
+
     @Test func anUndeliveredEventIsSentAfterARestart() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-webhook-\(UUID().uuidString)")
         try await withWebhookReceiver { receiver in
