@@ -114,6 +114,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Webhooks out of the store's outbox: signed per Standard Webhooks, retried with backoff. Its own module, so
+        // that HTTP sending and Crypto stay out of the queue's core and generation.
+        .target(
+            name: "EaselWebhooks",
+            dependencies: [
+                "EaselCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EaselRealtime",
             dependencies: [
@@ -152,6 +166,7 @@ let package = Package(
                 "EaselSQLite",
                 "EaselGeneration",
                 "EaselRealtime",
+                "EaselWebhooks",
                 "SDNext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -206,6 +221,7 @@ let package = Package(
                 "EaselCore",
                 "EaselServer",
                 "EaselClient",
+                "EaselWebhooks",
                 "SDNextEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -323,7 +339,11 @@ let package = Package(
                 "EaselSQLite",
                 "EaselTesting",
                 "EaselClient",
+                "EaselWebhooks",
                 "SDNextEmulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -71,6 +71,8 @@ struct Serve: AsyncParsableCommand {
         help: "How long a job that needs a model switch waits at most behind jobs of the loaded model.")
     var dispatchPatienceMilliseconds = 30_000
 
+    @OptionGroup var webhooks: WebhookOptions
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -92,6 +94,7 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
         _ = try emulatorConfigurations()
+        _ = try webhooks.configuration()
     }
 
     private var emulatorCount: Int { emulator ?? (sdnext.isEmpty ? 1 : 0) }
@@ -136,6 +139,7 @@ struct Serve: AsyncParsableCommand {
         configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
         configuration.limits.maxRequestBytes = maxRequestMiB << 20
         configuration.limits.maxImageBytes = maxImageMiB << 20
+        configuration.webhooks = try webhooks.configuration()
         configuration.worker.dispatch = DispatchPolicy(
             modelAware: dispatch == "model-aware", patience: .milliseconds(dispatchPatienceMilliseconds))
         let (host, logger) = (self.host, logger)

@@ -77,6 +77,8 @@ public struct Job: Sendable, Equatable {
     /// sees the request.
     public var cancelRequestedAt: Date?
     public var result: JobResult?
+    /// Where this job's webhook events go (the submit's `callback_url`), beside the server-wide ones.
+    public var callbackURL: String?
 
     public init(
         id: JobID = .make(),
@@ -92,7 +94,8 @@ public struct Job: Sendable, Equatable {
         backend: String? = nil,
         failure: JobFailure? = nil,
         cancelRequestedAt: Date? = nil,
-        result: JobResult? = nil
+        result: JobResult? = nil,
+        callbackURL: String? = nil
     ) {
         self.id = id
         self.parameters = parameters
@@ -108,6 +111,7 @@ public struct Job: Sendable, Equatable {
         self.failure = failure
         self.cancelRequestedAt = cancelRequestedAt
         self.result = result
+        self.callbackURL = callbackURL
     }
 
     /// The human reason the job did not complete.

@@ -19,13 +19,31 @@ public protocol JobStore: Sendable {
     /// are not starved. Costs one index seek per requirement, however long the queue.
     func queueHeads(limit: Int) async throws -> [QueueHead]
 
-    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt. Returns nil when it is no
-    /// longer queued (another backend took it, or it was cancelled).
-    func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job?
+    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, and in the same transaction puts
+    /// `webhook` in the outbox (as `end` does). Returns nil when it is no longer queued (another backend took it, or
+    /// it was cancelled), and then writes no delivery.
+    func claim(_ id: JobID, backend: String, at date: Date, webhook: WebhookMessage?) async throws -> Job?
 
     /// Ends a job that is in `status` (a queued job cancelled before it started, or a processing job whose run
-    /// ended) with `outcome`. Returns the stored job, or nil when the job was not in `status`.
-    func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job?
+    /// ended) with `outcome`, and in the same transaction puts `webhook` in the outbox, one delivery per target (the
+    /// job's `callbackURL`, then the message's server URLs), due at `date`. Returns the stored job, or nil when the
+    /// job was not in `status` (and then writes no delivery).
+    func end(
+        _ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date, webhook: WebhookMessage?
+    ) async throws -> Job?
+
+    /// Takes the webhook deliveries due at `date`, soonest first, at most `limit`, and holds them until `leaseEnd`
+    /// (their next attempt moves there): another process sending from the same store does not send them too, and a
+    /// process that stops mid-send leaves them due again at `leaseEnd`. Served by an index of due rows only, so
+    /// delivered and given-up rows cost nothing.
+    func leaseDueWebhookDeliveries(at date: Date, until leaseEnd: Date, limit: Int) async throws -> [WebhookDelivery]
+
+    /// Records an attempt of delivery `id`: counts it, keeps its status and error, and schedules the next one (or
+    /// marks the delivery delivered or given up).
+    func recordWebhookAttempt(_ id: String, _ attempt: WebhookAttempt) async throws
+
+    /// A job's webhook deliveries, in the order they were written.
+    func webhookDeliveries(of job: JobID) async throws -> [WebhookDelivery]
 
     /// Records that someone asked to cancel a processing job; the process running it reads this. Returns the
     /// stored job, or nil when the job was not processing.
@@ -65,6 +83,16 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Claims a job with no webhook to announce it.
+    public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
+        try await claim(id, backend: backend, at: date, webhook: nil)
+    }
+
+    /// Ends a job with no webhook to announce it.
+    public func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job? {
+        try await end(id, from: status, with: outcome, at: date, webhook: nil)
+    }
+
     /// Claims the queue's first job in claim order (highest priority, then oldest) whatever it requires, through the
     /// queue heads and a conditional claim as dispatch does, but with no policy: for tools and tests that want "the
     /// next job". Returns nil when nothing is queued.

@@ -30,7 +30,11 @@ extension DeliveryWorker {
             guard let chosen = policy.choose(from: heads, for: view, others: others, at: now) else {
                 return Claim(leftForOthers: policy.leavesWork(in: heads, to: others))
             }
-            if let job = try await service.store.claim(chosen.id, backend: backend.url, at: Date()) { return Claim(job: job) }
+            let claimedAt = Date()
+            let webhook = service.webhooks.started(chosen.id, backend: backend.url, at: claimedAt)
+            if let job = try await service.store.claim(chosen.id, backend: backend.url, at: claimedAt, webhook: webhook) {
+                return Claim(job: job)
+            }
         }
         return Claim(leftForOthers: true)
     }

@@ -27,11 +27,14 @@ public struct GenerationService: Sendable {
     public let inputs: InputImages
     public let limits: ParameterLimits
     public let metrics: EaselMetrics
+    /// Builds the webhook event of each job's ending.
+    public let webhooks: WebhookAnnouncer
     let dispatch: DispatchSignal
 
     public init(
         store: any JobStore, events: JobEventBus, presenter: ResultPresenter, inputs: InputImages,
-        limits: ParameterLimits = ParameterLimits(), metrics: EaselMetrics = .none, dispatch: DispatchSignal
+        limits: ParameterLimits = ParameterLimits(), metrics: EaselMetrics = .none, webhooks: WebhookAnnouncer = .none,
+        dispatch: DispatchSignal
     ) {
         self.store = store
         self.events = events
@@ -39,10 +42,11 @@ public struct GenerationService: Sendable {
         self.inputs = inputs
         self.limits = limits
         self.metrics = metrics
+        self.webhooks = webhooks
         self.dispatch = dispatch
     }
 
-    var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics) }
+    var finisher: JobFinisher { JobFinisher(store: store, events: events, presenter: presenter, metrics: metrics, webhooks: webhooks) }
 
     /// Queues a job; it runs when a backend with its model and LoRAs is free. Its input images are written to files
     /// first (the stored job holds references, `generation_started` their URLs); `InputImages.TooLarge` when one
@@ -52,14 +56,15 @@ public struct GenerationService: Sendable {
     /// and nothing new is queued; for another request, `IdempotencyConflict`.
     public func submit(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0,
-        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true,
+        requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true, callbackURL: String? = nil,
         idempotency: IdempotencyKey? = nil
     ) async throws -> Job {
         let problems = parameters.problems(under: limits, requiringPrompt: requiringPrompt)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
         let id = JobID.make()
         let kept = try inputs.keep(parameters, for: id, limits: limits)
-        let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority)
+        let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority,
+                      callbackURL: callbackURL)
         do {
             if let idempotency {
                 let notBefore = job.createdAt.addingTimeInterval(-IdempotencyKey.lifetime)
@@ -152,11 +157,12 @@ public struct GenerationService: Sendable {
     /// shutdown ends the wait with `StoppedWaiting`, so a waiting call does not hold the server up.
     public func generate(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, requirements: JobRequirements = .none,
-        note: String? = nil, requiringPrompt: Bool = true, idempotency: IdempotencyKey? = nil, queued: (Job) -> Void = { _ in }
+        note: String? = nil, requiringPrompt: Bool = true, callbackURL: String? = nil, idempotency: IdempotencyKey? = nil,
+        queued: (Job) -> Void = { _ in }
     ) async throws -> (Job, JobCompletion) {
         let job = try await submit(
             parameters, returnFormat: returnFormat, requirements: requirements, note: note, requiringPrompt: requiringPrompt,
-            idempotency: idempotency)
+            callbackURL: callbackURL, idempotency: idempotency)
         queued(job)
         // A repeat of a call whose job has ended answers at once.
         if job.status.isTerminal { return (job, completion(for: job)) }

@@ -10,11 +10,14 @@ struct JobFinisher: Sendable {
     let events: JobEventBus
     let presenter: ResultPresenter
     let metrics: EaselMetrics
+    let webhooks: WebhookAnnouncer
 
     /// Ends the job if it is still in `status`. `progress` is how far it got (nil: it never started).
     /// Returns the stored job, or nil when it was no longer in `status` (someone else moved it).
     func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, progress: JobProgress?) async throws -> Job? {
-        guard let ended = try await store.end(id, from: status, with: outcome, at: Date()) else { return nil }
+        let now = Date()
+        let webhook = webhooks.message(for: id, outcome: outcome, at: now)
+        guard let ended = try await store.end(id, from: status, with: outcome, at: now, webhook: webhook) else { return nil }
         let last = JobProgressState(
             status: outcome.status, fraction: progress?.fraction ?? 0, currentStep: progress?.currentStep,
             totalSteps: progress?.totalSteps, etaSeconds: outcome.status == .completed ? 0 : nil,

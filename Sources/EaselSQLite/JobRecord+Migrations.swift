@@ -55,6 +55,7 @@ extension JobRecord {
                 CREATE INDEX job_route ON job(model, loras, priority DESC, created_at) WHERE status = 'queued';
                 """)
         }
+        registerWebhookOutbox(in: &migrator)
         migrator.registerMigration("v4-queue: paused state") { db in
             try db.execute(sql: """
                 -- The queue's one switch: paused or running.

@@ -25,6 +25,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var model: String
     /// The required LoRAs as a JSON array of sorted names; `[]` when none.
     var loras: String
+    /// The submit's `callback_url`, when it gave one.
+    var callbackURL: String?
 
     enum CodingKeys: String, CodingKey {
         case id, prompt, params
@@ -37,6 +39,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case errorCode = "error_code"
         case cancelRequestedAt = "cancel_requested_at"
         case result, model, loras
+        case callbackURL = "callback_url"
     }
 
     static let encoder: JSONEncoder = {
@@ -63,6 +66,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         result = try job.result.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
         model = job.requirements.model ?? ""
         loras = try Self.lorasText(job.requirements.loras)
+        callbackURL = job.callbackURL
     }
 
     static func lorasText(_ names: [String]) throws -> String {
@@ -99,7 +103,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             backend: backend,
             failure: failure,
             cancelRequestedAt: cancelRequestedAt,
-            result: result
+            result: result,
+            callbackURL: callbackURL
         )
     }
 }

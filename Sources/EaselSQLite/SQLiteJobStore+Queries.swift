@@ -43,7 +43,8 @@ extension SQLiteJobStore {
     public func queryPlans() async throws -> [String: [String]] {
         let queries = ["claim": Queries.claim, "firstHead": Queries.firstHead, "nextLoRAsHead": Queries.nextLoRAsHead,
                        "nextModelHead": Queries.nextModelHead, "active": Queries.active, "completed": Queries.completed,
-                       "completedBefore": Queries.completedBefore, "processing": Queries.processing]
+                       "completedBefore": Queries.completedBefore, "processing": Queries.processing,
+                       "webhookDue": WebhookQueries.due, "webhookOfJob": WebhookQueries.ofJob]
         return try await database.read { db in
             try queries.mapValues { sql in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.replacingOccurrences(of: "= ?", with: "= 'x'")

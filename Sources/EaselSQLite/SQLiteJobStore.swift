@@ -25,11 +25,13 @@ public struct SQLiteJobStore: JobStore {
         try await database.read { db in try JobRecord.fetchOne(db, key: id.rawValue) }?.job()
     }
 
-    public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
+    public func claim(_ id: JobID, backend: String, at date: Date, webhook: WebhookMessage?) async throws -> Job? {
         try await database.write { db -> JobRecord? in
             guard let record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.queued.rawValue
             else { return nil }
-            return try Self.start(record, on: backend, at: date, db)
+            let started = try Self.start(record, on: backend, at: date, db)
+            if let webhook { try Self.enqueue(webhook, for: started, at: date, db) }
+            return started
         }?.job()
     }
 
@@ -66,7 +68,9 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
-    public func end(_ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date) async throws -> Job? {
+    public func end(
+        _ id: JobID, from status: JobStatus, with outcome: JobOutcome, at date: Date, webhook: WebhookMessage?
+    ) async throws -> Job? {
         let resultText = try outcome.result.map { String(decoding: try JobRecord.encoder.encode($0), as: UTF8.self) }
         return try await database.write { db -> JobRecord? in
             guard var record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == status.rawValue
@@ -77,6 +81,7 @@ public struct SQLiteJobStore: JobStore {
             record.errorCode = outcome.failure?.code.rawValue
             record.finishedAt = date
             try record.update(db)
+            if let webhook { try Self.enqueue(webhook, for: record, at: date, db) }
             return record
         }?.job(result: outcome.result)
     }

@@ -1,6 +1,7 @@
 import EaselCore
 import EaselGeneration
 import EaselRealtime
+import EaselWebhooks
 import Foundation
 import Logging
 import SDNext
@@ -31,6 +32,8 @@ public struct EaselConfiguration: Sendable {
     public var realtime = RealtimeConfiguration()
     /// How often every backend's checkpoints, loaded model and LoRAs are read again. Default 60 s.
     public var inventoryInterval: Duration = .seconds(60)
+    /// Where jobs' events are posted, signed and retried.
+    public var webhooks = WebhookConfiguration()
     /// Shortest poll interval allowed: SD.Next limits a client to 300 requests a minute per route.
     public static let minimumPollInterval = Duration.milliseconds(200)
 

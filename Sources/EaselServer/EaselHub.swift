@@ -3,6 +3,7 @@ import EaselGateway
 import EaselGeneration
 import EaselRealtime
 import EaselSQLite
+import EaselWebhooks
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -55,6 +56,9 @@ public struct EaselHub: Service {
         let inputs = InputImages(store: try ImageStore(directory: configuration.inputDirectory))
         let service = GenerationService(
             store: store, events: JobEventBus(), presenter: presenter, inputs: inputs, limits: configuration.limits, metrics: metrics,
+            webhooks: WebhookAnnouncer(
+                serverURLs: configuration.webhooks.url.map { [$0] } ?? [], events: configuration.webhooks.events,
+                imageURL: ImageRoutes.url(of:index:)),
             dispatch: DispatchSignal(loops: backends.count))
         let recovered = try await service.recoverInterruptedJobs(maxAttempts: configuration.worker.maxAttempts)
         if recovered.requeued + recovered.ended > 0 {
@@ -75,9 +79,11 @@ public struct EaselHub: Service {
         logger.info("backends", metadata: ["urls": "\(backends.map(\.url).joined(separator: ", "))"])
         let inventory = InventoryMonitor(
             backends: backends, service: service, interval: configuration.inventoryInterval, logger: logger)
+        let webhooks = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [
             .init(service: worker, successTerminationBehavior: .ignore),
             .init(service: inventory, successTerminationBehavior: .ignore),
+            .init(service: webhooks, successTerminationBehavior: .ignore),
             .init(service: webSocket), .init(service: application),
         ], logger: logger))
         try await group.run()

@@ -31,7 +31,8 @@ struct GenerationController<Context: RequestContext> {
             let routing = try routing(of: submission)
             return try await service.submit(
                 submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority,
-                requirements: routing.requirements, note: routing.note, idempotency: submission.idempotency)
+                requirements: routing.requirements, note: routing.note, callbackURL: submission.callbackURL,
+                idempotency: submission.idempotency)
         }
         return JSONResponse(.object(["delivery_id": .string(job.id.rawValue)]))
     }
@@ -44,7 +45,7 @@ struct GenerationController<Context: RequestContext> {
             let routing = try routing(of: submission)
             return try await service.generate(
                 submission.parameters, returnFormat: submission.returnFormat, requirements: routing.requirements,
-                note: routing.note, idempotency: submission.idempotency)
+                note: routing.note, callbackURL: submission.callbackURL, idempotency: submission.idempotency)
         }
         return JSONResponse(views.result(of: job, completion: completion))
     }
@@ -57,7 +58,8 @@ struct GenerationController<Context: RequestContext> {
 
     @Sendable func job(_ request: Request, context: Context) async throws -> JSONResponse {
         guard let job = try await service.store.job(try Self.jobID(context)) else { throw APIError.notFound("Job not found") }
-        return JSONResponse(.object(["delivery": views.delivery(job)]))
+        let deliveries = try await service.store.webhookDeliveries(of: job.id)
+        return JSONResponse(.object(["delivery": views.delivery(job, webhooks: deliveries)]))
     }
 
     /// One input image of a job, as its parameters' `input:` reference names it.

@@ -34,8 +34,9 @@ struct JobViews {
         ])
     }
 
-    /// `GET generation/jobs/{id}` → `{"delivery": ...}`.
-    func delivery(_ job: Job) -> JSONValue {
+    /// `GET generation/jobs/{id}` → `{"delivery": ...}`, with the delivery of its webhook event (to its own
+    /// `callback_url` when it has one, else to the server-wide URL).
+    func delivery(_ job: Job, webhooks: [WebhookDelivery] = []) -> JSONValue {
         .object([
             "id": .string(job.id.rawValue),
             "prompt": text(job.parameters.prompt),
@@ -61,6 +62,23 @@ struct JobViews {
             "cancel_requested_at": time(job.cancelRequestedAt),
             "model": text(job.requirements.model),
             "loras": .array(job.requirements.loras.map(JSONValue.string)),
+            "callback_url": text(job.callbackURL),
+            "webhook": (webhooks.first { $0.url == job.callbackURL } ?? webhooks.first).map(webhook) ?? .null,
+        ])
+    }
+
+    /// The `webhook` of a job view: how the delivery of its event is going.
+    func webhook(_ delivery: WebhookDelivery) -> JSONValue {
+        .object([
+            "id": .string(delivery.id),
+            "url": .string(delivery.url),
+            "event": .string(delivery.type.rawValue),
+            "attempts": number(delivery.attempts),
+            "delivered_at": time(delivery.deliveredAt),
+            "gave_up_at": time(delivery.gaveUpAt),
+            "last_status": number(delivery.lastStatus),
+            "last_error": text(delivery.lastError),
+            "next_attempt_at": time(delivery.nextAttemptAt),
         ])
     }
 

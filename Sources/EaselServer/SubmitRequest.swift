@@ -1,6 +1,7 @@
 import Crypto
 import EaselCore
 import Foundation
+import EaselWebhooks
 import HTTPTypes
 import Hummingbird
 
@@ -16,6 +17,8 @@ struct SubmitRequest {
     var priority: Int
     /// The `Idempotency-Key` header and a digest of the request it came with.
     var idempotency: IdempotencyKey?
+    /// Where the job's webhook events go (`callback_url` in the body): an http or https URL.
+    var callbackURL: String?
 
     static let priorities = -100...100
 
@@ -54,9 +57,13 @@ struct SubmitRequest {
         let key = try idempotencyKey(request)
         let bytes = try await collect(&request, maxBodySize: maxBodySize)
         let body = try decodeBody(bytes)
+        if let url = body.callbackURL, !WebhookConfiguration.isValidTarget(url) {
+            throw APIError.invalid([ParameterError(field: "callback_url", message: "must be an http or https URL")])
+        }
         return SubmitRequest(
             parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority,
-            idempotency: key.map { IdempotencyKey(key: $0, requestDigest: digest(of: bytes, query: request.uri.query)) })
+            idempotency: key.map { IdempotencyKey(key: $0, requestDigest: digest(of: bytes, query: request.uri.query)) },
+            callbackURL: body.callbackURL)
     }
 
     /// The `Idempotency-Key` header: 1 to 255 printable ASCII characters, or a 422 naming it.
@@ -80,16 +87,22 @@ struct SubmitRequest {
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The body read once: the generation parameters and Easel's `model` beside them.
+    /// The body read once: the generation parameters and Easel's `model` and `callback_url` beside them.
     private struct Body: Decodable {
         var parameters: GenerationParameters
         var model: String?
+        var callbackURL: String?
 
-        private enum Key: String, CodingKey { case model }
+        private enum Key: String, CodingKey {
+            case model
+            case callbackURL = "callback_url"
+        }
 
         init(from decoder: any Decoder) throws {
             parameters = try GenerationParameters(from: decoder)
-            model = try decoder.container(keyedBy: Key.self).decodeIfPresent(String.self, forKey: .model)
+            let container = try decoder.container(keyedBy: Key.self)
+            model = try container.decodeIfPresent(String.self, forKey: .model)
+            callbackURL = try container.decodeIfPresent(String.self, forKey: .callbackURL)
         }
     }
 

@@ -12,7 +12,8 @@ public enum JobStoreConformance {
         public var testDescription: String { name }
     }
 
-    public static let checks: [Check] = lifecycleChecks + listChecks + kindChecks + routingChecks + queueControlChecks
+    public static let checks: [Check] =
+        lifecycleChecks + listChecks + kindChecks + routingChecks + webhookChecks + queueControlChecks
 
     static func job(_ prompt: String, priority: Int = 0, at seconds: Double) -> Job {
         Job(parameters: GenerationParameters(prompt: prompt), priority: priority, createdAt: Date(timeIntervalSince1970: seconds))
