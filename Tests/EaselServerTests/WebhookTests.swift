@@ -45,12 +45,12 @@ import Testing
                 try await withHub(backends: emulators.map(\.baseURL), configure: { configure(&$0) }) { hub in
                     let job = try await hub.queue(
                         #"{"prompt":"hook","steps":2,"width":64,"height":64,"callback_url":"\#(receiver.url)"}"#)
-                    try await waitUntil("two refused attempts") { await receiver.attempts.count >= 2 }
+                    try await waitUntil("two refused attempts", within: 30) { await receiver.attempts.count >= 2 }
                     let failing = try #require(try await webhook(of: job, on: hub))
                     #expect(failing["url"]?.string == receiver.url && failing["last_status"]?.double == 500)
                     #expect(failing["delivered_at"]?.isNull == true && failing["next_attempt_at"]?.string != nil)
                     await receiver.setUp(true)
-                    try await waitUntil("the event") { await receiver.delivered.count == 1 }
+                    try await waitUntil("the event", within: 30) { await receiver.delivered.count == 1 }
                     let request = try #require(await receiver.delivered.first)
                     let event = try verified(request)
                     #expect(event["type"]?.string == "job.completed" && event["timestamp"]?.string != nil)
@@ -61,7 +61,7 @@ import Testing
                     let attempts = await receiver.attempts
                     #expect(Set(attempts.compactMap { $0.header("webhook-id") }).count == 1)
                     #expect(attempts.allSatisfy { $0.body == request.body })
-                    try await waitUntil("the delivery recorded") {
+                    try await waitUntil("the delivery recorded", within: 30) {
                         try await webhook(of: job, on: hub)?["delivered_at"]?.string != nil
                     }
                     let delivered = try #require(try await webhook(of: job, on: hub))
@@ -83,7 +83,7 @@ import Testing
                 }) { hub in
                     let job = try await hub.queue(
                         #"{"prompt":"hook","steps":2,"width":64,"height":64,"callback_url":"\#(receiver.url)"}"#)
-                    try await waitUntil("both events") { await receiver.delivered.count == 2 }
+                    try await waitUntil("both events", within: 30) { await receiver.delivered.count == 2 }
                     let events = try await receiver.delivered.map(verified)
                     #expect(Set(events.compactMap { $0["type"]?.string }) == ["job.started", "job.completed"])
                     let started = try #require(events.first { $0["type"]?.string == "job.started" })
@@ -106,7 +106,7 @@ import Testing
                     configure: { configure(&$0, serverURL: receiver.url) }
                 ) { hub in
                     let job = try await hub.queue(#"{"prompt":"fails","steps":2,"width":64,"height":64}"#)
-                    try await waitUntil("a refused attempt recorded") {
+                    try await waitUntil("a refused attempt recorded", within: 30) {
                         try await webhook(of: job, on: hub)?["last_status"]?.double == 500
                     }
                     return job
@@ -119,14 +119,14 @@ import Testing
                     backends: emulators.map(\.baseURL), dataDirectory: folder,
                     configure: { configure(&$0, serverURL: receiver.url) }
                 ) { hub in
-                    try await waitUntil("the event after the restart") { await receiver.delivered.count == 1 }
+                    try await waitUntil("the event after the restart", within: 30) { await receiver.delivered.count == 1 }
                     let request = try #require(await receiver.delivered.first)
                     let event = try verified(request)
                     #expect(event["type"]?.string == "job.failed" && event["data"]?["job_id"]?.string == job)
                     #expect(event["data"]?["error_code"]?.string == "sdnext_error")
                     #expect(event["data"]?["error_message"]?.string?.isEmpty == false)
                     #expect(refusedIDs == Set([request.header("webhook-id")].compactMap { $0 }))
-                    try await waitUntil("the delivery recorded") {
+                    try await waitUntil("the delivery recorded", within: 30) {
                         try await webhook(of: job, on: hub)?["delivered_at"]?.string != nil
                     }
                 }
