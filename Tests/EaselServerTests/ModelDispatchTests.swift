@@ -25,7 +25,8 @@ import Testing
             var configuration = EmulatorConfiguration.testing()
             configuration.models = catalogue.models
             configuration.loras = catalogue.loras
-            configuration.modelLoadDuration = .milliseconds(200)
+            // Long enough that the job monitor's 40 ms polls see the load however loaded the machine is.
+            configuration.modelLoadDuration = .milliseconds(600)
             return configuration
         }
         try await withSDNextEmulators(configurations: configurations, logger: Logger(label: "test-emulator")) { emulators in

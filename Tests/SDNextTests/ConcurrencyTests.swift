@@ -39,8 +39,10 @@ import Testing
         try await withEmulatorClient(emulator) { client, _ in
             let (results, polled) = try await collectingProgress(client) {
                 try await withThrowingTaskGroup(of: GenerationResult.self) { group in
-                    group.addTask { try await client.txt2img(smallTxt2Img(steps: 12, seed: 1)) }
-                    group.addTask { try await client.txt2img(smallTxt2Img(steps: 12, seed: 2)) }
+                    // 40 steps of 25 ms: each Inference stage lasts a second, so the 10 ms polls see both of them
+                    // however loaded the machine is.
+                    group.addTask { try await client.txt2img(smallTxt2Img(steps: 40, seed: 1)) }
+                    group.addTask { try await client.txt2img(smallTxt2Img(steps: 40, seed: 2)) }
                     return try await group.reduce(into: [GenerationResult]()) { $0.append($1) }
                 }
             }
