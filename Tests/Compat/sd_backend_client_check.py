@@ -52,6 +52,10 @@ class Checks(CheckRunner):
         seen = []
         result = handle.wait(poll_interval=0.1, on_progress=lambda progress: seen.append(progress))
         active = [progress.progress or 0 for progress in seen if progress.status is GenerationStatus.ACTIVE]
+        # A1111 is idle (progress 0) between the end of its work and the answer's last byte; a loaded machine
+        # stretches that window until a poll lands in it.
+        while len(active) > 1 and active[-1] == 0:
+            active.pop()
         expect(len(result.images) == 1, f"{len(result.images)} images")
         expect(any(0 < value < 1 for value in active), f"no progress between 0 and 1 in {active}")
         expect(active == sorted(active), f"progress went back: {active}")
