@@ -25,14 +25,17 @@ struct GatewayBurst {
 
     func run() async throws -> (metrics: [Metric], notes: [String]) {
         let start = ContinuousClock.now
-        let sampler = Task { await watchServer() }
-        let outcomes = await withTaskGroup(of: GenerationCaller.Outcome.self) { group in
-            for _ in 0..<calls { group.addTask { await caller.call(url, body: body) } }
-            return await group.reduce(into: []) { $0.append($1) }
+        // The calls, and beside them the sampler, a child of the same group that is cancelled once the calls end.
+        let (outcomes, wall, occupancy) = await withTaskGroup(of: Occupancy.self) { group in
+            group.addTask { await watchServer() }
+            let outcomes = await withTaskGroup(of: GenerationCaller.Outcome.self) { calls in
+                for _ in 0..<self.calls { calls.addTask { await caller.call(url, body: body) } }
+                return await calls.reduce(into: []) { $0.append($1) }
+            }
+            let wall = (ContinuousClock.now - start).inSeconds
+            group.cancelAll()
+            return (outcomes, wall, await group.next() ?? Occupancy())
         }
-        let wall = (ContinuousClock.now - start).inSeconds
-        sampler.cancel()
-        let occupancy = await sampler.value
         var sample = CallSample()
         outcomes.forEach { sample.add($0) }
         sample.seconds = wall
