@@ -11,6 +11,8 @@ extension ClientMessage {
         case .subscribe(let subscription):
             fields = ["type": .string("subscribe"), "job_ids": Self.wire(subscription.selection)]
             if subscription.includePreviews { fields["include_previews"] = .bool(true) }
+            if let rate = subscription.previewRate { fields["preview_rate"] = .number(rate) }
+            if let maxBytes = subscription.previewMaxBytes { fields["preview_max_bytes"] = .number(Double(maxBytes)) }
             if let resume = subscription.resume {
                 fields["since"] = .object(Dictionary(uniqueKeysWithValues: resume.since.map {
                     ($0.key.rawValue, JSONValue.number(Double($0.value)))

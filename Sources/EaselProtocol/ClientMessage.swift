@@ -37,11 +37,20 @@ public struct Subscription: Sendable, Equatable {
     public var resume: ResumePosition?
     /// The origin's `include_previews`: this connection wants `preview_image` filled in `progress_update`.
     public var includePreviews: Bool
+    /// `preview_rate`: at most this many previews a second on this connection (the server's cap still applies).
+    public var previewRate: Double?
+    /// `preview_max_bytes`: a progress update bigger than this with its preview goes without it.
+    public var previewMaxBytes: Int?
 
-    public init(_ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false) {
+    public init(
+        _ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false,
+        previewRate: Double? = nil, previewMaxBytes: Int? = nil
+    ) {
         self.selection = selection
         self.resume = resume
         self.includePreviews = includePreviews
+        self.previewRate = previewRate
+        self.previewMaxBytes = previewMaxBytes
     }
 }
 
@@ -63,8 +72,12 @@ public enum ClientMessage: Sendable, Equatable {
         case "subscribe":
             return selection(fields["job_ids"], requestType: type).flatMap { selection in
                 resume(since: fields["since"], epoch: fields["epoch"]).flatMap { resume in
-                    includePreviews(fields["include_previews"]).map {
-                        .subscribe(Subscription(selection, resume: resume, includePreviews: $0))
+                    includePreviews(fields["include_previews"]).flatMap { includePreviews in
+                        previewLimits(rate: fields["preview_rate"], maxBytes: fields["preview_max_bytes"]).map {
+                            .subscribe(Subscription(
+                                selection, resume: resume, includePreviews: includePreviews,
+                                previewRate: $0.rate, previewMaxBytes: $0.maxBytes))
+                        }
                     }
                 }
             }

@@ -55,6 +55,11 @@ extension ConnectionManager {
             onLoop { $0.forget(jobs) }
         }
 
+        /// See `ConnectionStateMachine.limitPreviews`.
+        func limitPreviews(perSecond: Double?, maxBytes: Int?) {
+            onLoop { $0.limitPreviews(perSecond: perSecond, maxBytes: maxBytes) }
+        }
+
         /// Starts the closing handshake with `code` (server shutdown).
         public func close(_ code: CloseCode) {
             onLoop { $0.requestClose(code) }

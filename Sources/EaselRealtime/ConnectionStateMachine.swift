@@ -13,7 +13,8 @@ import NIOCore
 /// argument, so every transition is tested without a socket or a clock (`ConnectionStateMachineTests*`).
 ///
 /// Rules it keeps: lifecycle frames in order and never dropped; progress coalesced per job only while the socket
-/// refuses data; previews left out first while behind; a lifecycle backlog over budget, or a socket that refuses
+/// refuses data; previews in a lane of their own (`OutboxLanes`), capped per connection in rate and size
+/// (`PreviewCap`) and left out first while behind; a lifecycle backlog over budget, or a socket that refuses
 /// data for `writeTimeout`, closes with 4008; nothing is ever written after a close frame.
 struct ConnectionStateMachine {
     struct Configuration: Equatable {
@@ -25,20 +26,27 @@ struct ConnectionStateMachine {
         var writeTimeout: TimeAmount
         /// How long the peer has to answer a close frame before the TCP connection is dropped.
         var closeTimeout: TimeAmount
+        /// The most previews a connection gets; a subscribe may ask for less (`limitPreviews`).
+        var previewCap: PreviewCap
 
         init(_ configuration: RealtimeConfiguration) {
             self.init(
                 maxLifecycleBytes: configuration.maxOutboxBytes,
                 writeDelay: .nanoseconds(configuration.writeDelay.nanoseconds),
                 writeTimeout: .nanoseconds(configuration.writeTimeout.nanoseconds),
-                closeTimeout: .nanoseconds(configuration.writeTimeout.nanoseconds))
+                closeTimeout: .nanoseconds(configuration.writeTimeout.nanoseconds),
+                previewCap: PreviewCap(perSecond: configuration.maxPreviewsPerSecond, maxBytes: configuration.maxPreviewBytes))
         }
 
-        init(maxLifecycleBytes: Int, writeDelay: TimeAmount, writeTimeout: TimeAmount, closeTimeout: TimeAmount) {
+        init(
+            maxLifecycleBytes: Int, writeDelay: TimeAmount, writeTimeout: TimeAmount, closeTimeout: TimeAmount,
+            previewCap: PreviewCap = PreviewCap(perSecond: 2, maxBytes: 512 * 1024)
+        ) {
             self.maxLifecycleBytes = maxLifecycleBytes
             self.writeDelay = writeDelay
             self.writeTimeout = writeTimeout
             self.closeTimeout = closeTimeout
+            self.previewCap = previewCap
         }
     }
 
@@ -116,10 +124,13 @@ struct ConnectionStateMachine {
     private var stallTimerSet = false
     /// A ping is out and its pong has not come back.
     var awaitingPong = false
+    /// This connection's preview cap and when it last took a preview.
+    var previewGate: PreviewGate
 
     init(configuration: Configuration) {
         self.configuration = configuration
         self.lanes = OutboxLanes(maxLifecycleBytes: configuration.maxLifecycleBytes)
+        self.previewGate = PreviewGate(cap: configuration.previewCap)
     }
 
     /// The connection is behind: its socket refuses data while frames wait.
@@ -132,16 +143,17 @@ struct ConnectionStateMachine {
 
     // MARK: Frames in
 
-    /// Queues a broadcast frame, written after the write delay. `preview` is the same event with its preview image,
-    /// used unless the connection is behind. Events of a job being caught up are held (see `beginCatchUp`); events
-    /// already seen are dropped.
+    /// Queues a broadcast frame, written after the write delay. `preview` is the same event with its preview image:
+    /// it waits in the preview lane when the connection is not behind and its `PreviewGate` lets it through.
+    /// Events of a job being caught up are held, without previews (see `beginCatchUp`); events already seen are
+    /// dropped.
     mutating func push(_ frame: ByteBuffer, preview: ByteBuffer? = nil, event: EventTag?, now: NIODeadline) -> (PushResult, Action) {
-        let bytes = isBehind ? frame : preview ?? frame
         if let event, catchUp.holds(event.jobID), close == .open {
-            catchUp.hold(bytes, event: event)
+            catchUp.hold(frame, event: event)
             return (.held, .none)
         }
-        let result = enqueue(bytes, event: event)
+        let admitted = preview.flatMap { isBehind || !socketWritable || close != .open ? nil : previewGate.admit($0, now: now) }
+        let result = enqueue(frame, preview: admitted, event: event)
         return (result, actionAfterPush(result, immediate: false, now: now))
     }
 
@@ -153,10 +165,10 @@ struct ConnectionStateMachine {
     }
 
     /// Duplicate check, then the lanes (`actionAfterPush` turns an overflow into the close).
-    mutating func enqueue(_ frame: ByteBuffer, event: EventTag?) -> PushResult {
+    mutating func enqueue(_ frame: ByteBuffer, preview: ByteBuffer? = nil, event: EventTag?) -> PushResult {
         guard close == .open else { return .closed }
         if let event, !catchUp.isNew(event) { return .duplicate }
-        switch lanes.append(frame, event: event, coalesce: isBehind) {
+        switch lanes.append(frame, preview: preview, event: event, coalesce: isBehind) {
         case .queued: return .queued
         case .coalesced: return .coalesced
         case .overBudget: return .overflow
@@ -186,7 +198,7 @@ struct ConnectionStateMachine {
     }
 
     /// Writes every waiting frame as one buffer if the socket takes data; otherwise the connection is behind
-    /// from now on and a stall timer watches it.
+    /// from now on and a stall timer watches it (its previews went when the socket stopped taking data).
     mutating func drainNow(now: NIODeadline) -> Action {
         guard close == .open else { return .none }
         guard !lanes.isEmpty else {
@@ -206,8 +218,10 @@ struct ConnectionStateMachine {
     }
 
     /// The socket's writability changed (NIO's high and low water marks); taking data again resumes the drain.
+    /// A socket that stops taking data loses its waiting previews at once.
     mutating func writabilityChanged(_ writable: Bool, now: NIODeadline) -> Action {
         socketWritable = writable
+        if !writable { lanes.stripPreviews() }
         guard writable, isBehind else { return .none }
         return drainNow(now: now)
     }

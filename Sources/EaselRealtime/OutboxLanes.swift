@@ -22,6 +22,13 @@ struct EventTag: Sendable, Equatable {
 /// awaited every send inline, its G11). Lifecycle frames keep their order and are never dropped; they count against
 /// a byte budget, and the caller closes the connection when it is exceeded. A progress frame replaces its job's
 /// waiting progress frame only when asked to (the socket refuses data): a client that keeps up sees every update.
+///
+/// Previews have a lane of their own. A progress frame that carries a preview waits there (at most one per job) and
+/// is written after every other waiting frame, so its bytes never hold back a lifecycle or progress frame. That
+/// keeps each job's `seq` order because the preview lane only ever holds a job's newest frame: when any other frame
+/// of the same job arrives, the waiting preview's plain frame (the same event without `preview_image`) takes its
+/// place in the main lane first. `stripPreviews` does the same for every job when the socket falls behind, so
+/// previews are the first thing a slow connection loses. Preview bytes never count against the lifecycle budget.
 struct OutboxLanes {
     /// What `append` did with a frame.
     enum Appended: Equatable {
@@ -40,16 +47,46 @@ struct OutboxLanes {
     private var waitingProgress: [(jobID: JobID, position: UInt64)] = []
     private(set) var lifecycleBytes = 0
     let maxLifecycleBytes: Int
+    /// Progress frames with a preview, newest per job: the frame to write and the same event without its preview.
+    private var previews: [(event: EventTag, plain: ByteBuffer, preview: ByteBuffer)] = []
 
     init(maxLifecycleBytes: Int) {
         self.maxLifecycleBytes = maxLifecycleBytes
     }
 
-    var isEmpty: Bool { queue.isEmpty }
-    var count: Int { queue.count }
+    var isEmpty: Bool { queue.isEmpty && previews.isEmpty }
+    var count: Int { queue.count + previews.count }
+    /// Previews waiting in their lane.
+    var previewCount: Int { previews.count }
 
     /// Queues a frame. A progress frame (`event.isProgress`) replaces its job's waiting one when `coalesce` is set.
-    mutating func append(_ frame: ByteBuffer, event: EventTag?, coalesce: Bool) -> Appended {
+    /// `preview`, for a progress frame, is the same event with its preview image: it waits in the preview lane.
+    mutating func append(_ frame: ByteBuffer, preview: ByteBuffer? = nil, event: EventTag?, coalesce: Bool) -> Appended {
+        if let event, let index = previews.firstIndex(where: { $0.event.jobID == event.jobID }) {
+            // This job's waiting preview is no longer its newest frame: it goes on as a plain frame, in order.
+            let waiting = previews.remove(at: index)
+            _ = appendMain(waiting.plain, event: waiting.event, coalesce: coalesce)
+        }
+        if let event, event.isProgress, let preview {
+            previews.append((event, frame, preview))
+            return .queued
+        }
+        return appendMain(frame, event: event, coalesce: coalesce)
+    }
+
+    /// Moves every waiting preview to the main lane as its plain frame (coalesced like any progress frame while
+    /// the socket refuses data). Returns how many previews were dropped.
+    @discardableResult
+    mutating func stripPreviews() -> Int {
+        let stripped = previews
+        previews.removeAll(keepingCapacity: true)
+        for waiting in stripped {
+            _ = appendMain(waiting.plain, event: waiting.event, coalesce: true)
+        }
+        return stripped.count
+    }
+
+    private mutating func appendMain(_ frame: ByteBuffer, event: EventTag?, coalesce: Bool) -> Appended {
         let waiting = event.flatMap { event in waitingProgress.firstIndex { $0.jobID == event.jobID } }
         if let event, event.isProgress {
             if coalesce, let waiting {
@@ -75,20 +112,25 @@ struct OutboxLanes {
 
     /// Every waiting frame, oldest first, joined into one buffer (one write down the pipeline instead of one per
     /// frame); nil when none waits. Leaves the lanes empty.
+    /// Previews come last (see the type's comment).
     mutating func takeAll() -> ByteBuffer? {
-        guard let first = queue.first else { return nil }
         let joined: ByteBuffer
-        if queue.count == 1 {
+        if queue.count == 1, previews.isEmpty, let first = queue.first {
             joined = first
+        } else if queue.isEmpty, previews.count == 1, let only = previews.first {
+            joined = only.preview
         } else {
+            guard !isEmpty else { return nil }
             var buffer = ByteBuffer()
-            buffer.reserveCapacity(queue.reduce(0) { $0 + $1.readableBytes })
+            buffer.reserveCapacity(queue.reduce(0) { $0 + $1.readableBytes } + previews.reduce(0) { $0 + $1.preview.readableBytes })
             for frame in queue { buffer.writeImmutableBuffer(frame) }
+            for waiting in previews { buffer.writeImmutableBuffer(waiting.preview) }
             joined = buffer
         }
         headPosition += UInt64(queue.count)
         queue.removeAll(keepingCapacity: true)
         waitingProgress.removeAll(keepingCapacity: true)
+        previews.removeAll(keepingCapacity: true)
         lifecycleBytes = 0
         return joined
     }
@@ -97,6 +139,7 @@ struct OutboxLanes {
     mutating func discardAll() {
         queue = []
         waitingProgress = []
+        previews = []
         lifecycleBytes = 0
     }
 }

@@ -151,6 +151,8 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func forget(_ jobs: Set<JobID>) { machine.forget(jobs) }
 
+    func limitPreviews(perSecond: Double?, maxBytes: Int?) { machine.limitPreviews(perSecond: perSecond, maxBytes: maxBytes) }
+
     func requestClose(_ code: CloseCode) { perform(machine.requestClose(code, now: now)) }
 
     /// Whether the connection is behind (its previews are left out).

@@ -26,6 +26,12 @@ public struct RealtimeConfiguration: Sendable {
     /// Asked before every upgrade to the progress socket; a refusal is answered with its HTTP status and a JSON
     /// body, and no socket is opened. Default: accept every request.
     public var admission = SocketAdmission.acceptAll
+    /// Previews a connection gets per second, on average; the rest of its updates go without `preview_image`.
+    /// A subscribe may ask for fewer (`preview_rate`). Default 2.
+    public var maxPreviewsPerSecond: Double = 2
+    /// Largest `progress_update` with its preview a connection is sent, in bytes; a bigger update goes without its
+    /// preview. A subscribe may ask for less (`preview_max_bytes`). Default 512 KiB.
+    public var maxPreviewBytes = 512 * 1024
 
     public init() {}
 }

@@ -70,6 +70,9 @@ extension WebSocketService {
         var caughtUp = Set(resume.map { Array($0.since.keys) } ?? [])
         if case .jobs(let ids) = selection { caughtUp.formUnion(ids) }
         connection.beginCatchUp(caughtUp)
+        if subscription.previewRate != nil || subscription.previewMaxBytes != nil {
+            connection.limitPreviews(perSecond: subscription.previewRate, maxBytes: subscription.previewMaxBytes)
+        }
         guard manager.subscribe(connection, to: selection, includePreviews: subscription.includePreviews) else {
             reply(.error(ProtocolError(
                 .tooManySubscriptions,
@@ -104,12 +107,12 @@ extension WebSocketService {
             }
             catchUp[jobID] = events
         }
-        let previewing = manager.isPreviewing(connection)
+        // Without previews: they reach a connection only live, through its preview lane and cap.
         var frames: [(frame: ByteBuffer, event: EventTag)] = []
         for (jobID, events) in catchUp {
             for event in events {
                 let isProgress = if case .progress = event.kind { true } else { false }
-                let frame = Self.frame(for: previewing ? event : event.withoutPreview)
+                let frame = Self.frame(for: event.withoutPreview)
                 frames.append((frame, EventTag(jobID: jobID, seq: event.seq, isProgress: isProgress)))
             }
         }
