@@ -13,6 +13,9 @@ public struct JobProgressState: Sendable, Equatable {
     public var previewImage: String?
     /// The backend is loading the job's model before it generates: `progress_update` then says `loading_model`.
     public var loadingModel: Bool
+    /// A queued job's place in line among the jobs that can run on the same backends (1 = next); then
+    /// `etaSeconds` is the expected wait until it starts (`QueueForecast`).
+    public var queuePosition: Int?
 
     public init(
         status: JobStatus,
@@ -22,7 +25,8 @@ public struct JobProgressState: Sendable, Equatable {
         etaSeconds: Double? = nil,
         errorMessage: String? = nil,
         previewImage: String? = nil,
-        loadingModel: Bool = false
+        loadingModel: Bool = false,
+        queuePosition: Int? = nil
     ) {
         self.status = status
         self.fraction = fraction
@@ -32,6 +36,7 @@ public struct JobProgressState: Sendable, Equatable {
         self.errorMessage = errorMessage
         self.previewImage = previewImage
         self.loadingModel = loadingModel
+        self.queuePosition = queuePosition
     }
 
     /// The `status` word a `progress_update` carries: the job's status, or `loading_model` while a processing job's

@@ -45,26 +45,41 @@ public final class JobEventBus: Sendable {
     /// (its submitter, then its worker), which keeps `seq` order equal to their real order.
     @discardableResult
     public func publish(_ kind: JobEventKind, for jobID: JobID, at date: Date = Date()) -> JobEvent {
+        state.withLock { state in record(kind, for: jobID, at: date, in: &state) }
+    }
+
+    /// Publishes `kind` only while the job's history shows it still queued (no progress yet, or a `queued` one),
+    /// checked under the same lock: a figure computed from the store just before a claim must not follow the job's
+    /// start. Returns nil when nothing was published. For publishers other than the job's own (queue positions).
+    @discardableResult
+    public func publishWhileQueued(_ kind: JobEventKind, for jobID: JobID, at date: Date = Date()) -> JobEvent? {
+        state.withLock { state in
+            let history = state.histories[jobID]
+            guard history?.completed == nil else { return nil }
+            if case .progress(let progress)? = history?.latestProgress?.kind, progress.status != .queued { return nil }
+            return record(kind, for: jobID, at: date, in: &state)
+        }
+    }
+
+    private func record(_ kind: JobEventKind, for jobID: JobID, at date: Date, in state: inout State) -> JobEvent {
         let now = ContinuousClock.now
-        return state.withLock { state in
-            var history = state.histories[jobID] ?? JobHistory()
-            let event = JobEvent(jobID: jobID, seq: history.lastSeq + 1, timestamp: date, kind: kind)
-            history.record(event)
-            state.histories[jobID] = history
-            if case .completed = kind {
-                state.ended.append((jobID, now))
-                for waiter in state.waitersByJob.removeValue(forKey: jobID) ?? [] {
-                    if case .waiting(_, let continuation)? = state.waiters.removeValue(forKey: waiter) {
-                        continuation.resume(returning: event)
-                    }
+        var history = state.histories[jobID] ?? JobHistory()
+        let event = JobEvent(jobID: jobID, seq: history.lastSeq + 1, timestamp: date, kind: kind)
+        history.record(event)
+        state.histories[jobID] = history
+        if case .completed = kind {
+            state.ended.append((jobID, now))
+            for waiter in state.waitersByJob.removeValue(forKey: jobID) ?? [] {
+                if case .waiting(_, let continuation)? = state.waiters.removeValue(forKey: waiter) {
+                    continuation.resume(returning: event)
                 }
             }
-            prune(&state, now: now)
-            for continuation in state.subscribers.values {
-                continuation.yield(event)
-            }
-            return event
         }
+        prune(&state, now: now)
+        for continuation in state.subscribers.values {
+            continuation.yield(event)
+        }
+        return event
     }
 
     /// The remembered history of a job, or nil when the job is unknown here or ended too long ago.

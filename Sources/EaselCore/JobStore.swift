@@ -19,6 +19,10 @@ public protocol JobStore: Sendable {
     /// are not starved. Costs one index seek per requirement, however long the queue.
     func queueHeads(limit: Int) async throws -> [QueueHead]
 
+    /// The first `limit` queued jobs in claim order (the order `claimNext` takes them in): what queue positions are
+    /// computed from. Read straight off the claim index, so its cost follows `limit`, not the queue's length.
+    func queuedJobs(limit: Int) async throws -> [Job]
+
     /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, and in the same transaction puts
     /// `webhook` in the outbox (as `end` does). Returns nil when it is no longer queued (another backend took it, or
     /// it was cancelled), and then writes no delivery.

@@ -54,7 +54,8 @@ extension ServerMessage {
             return event(update.jobID, update.seq, .progress(JobProgressState(
                 status: JobStatus(normalizing: update.status), fraction: update.progress, currentStep: update.currentStep,
                 totalSteps: update.totalSteps, etaSeconds: update.etaSeconds, errorMessage: update.errorMessage,
-                previewImage: update.previewImage, loadingModel: update.status == "loading_model")))
+                previewImage: update.previewImage, loadingModel: update.status == "loading_model",
+                queuePosition: update.queuePosition)))
         case "generation_complete":
             let complete = try payload(CompleteData.self)
             return event(complete.jobID, complete.seq, .completed(JobCompletion(
@@ -117,9 +118,11 @@ private struct ProgressData: Decodable {
     let etaSeconds: Double?
     let errorMessage: String?
     let previewImage: String?
+    let queuePosition: Int?
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", seq, progress, status, currentStep = "current_step", totalSteps = "total_steps"
         case etaSeconds = "eta_seconds", errorMessage = "error_message", previewImage = "preview_image"
+        case queuePosition = "queue_position"
     }
 }
 

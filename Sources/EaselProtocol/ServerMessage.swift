@@ -110,6 +110,7 @@ private struct MessageData: Encodable {
             try data.encode(progress.etaSeconds.map { ($0 * 100).rounded() / 100 }, forKey: Key("eta_seconds"))
             try data.encode(progress.previewImage, forKey: Key("preview_image"))
             try data.encode(progress.errorMessage, forKey: Key("error_message"))
+            try data.encode(progress.queuePosition, forKey: Key("queue_position"))
         case .completed(let completion):
             try data.encode(completion.status.rawValue, forKey: Key("status"))
             try data.encode(completion.images.isEmpty ? nil : completion.images, forKey: Key("images"))

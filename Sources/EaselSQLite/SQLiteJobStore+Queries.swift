@@ -5,8 +5,15 @@ extension SQLiteJobStore {
     /// are literals so that the partial index applies). Without `INDEXED BY` the planner, which has no statistics,
     /// may pick another index on `status` and sort every matching row. `queryPlans()` shows how SQLite runs them.
     enum Queries {
+        /// The order queued jobs are claimed in: the one place it is written (the claim, the queue's first job, and
+        /// the queue positions read it).
+        static let claimOrder = "priority DESC, created_at ASC, rowid ASC"
         static let claim = """
-            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
+            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY \(claimOrder) LIMIT 1
+            """
+        /// The head of the queue in claim order, for queue positions.
+        static let queued = """
+            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY \(claimOrder) LIMIT ?
             """
         static let firstHead = """
             SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
@@ -43,7 +50,7 @@ extension SQLiteJobStore {
     public func queryPlans() async throws -> [String: [String]] {
         let queries = ["claim": Queries.claim, "firstHead": Queries.firstHead, "nextLoRAsHead": Queries.nextLoRAsHead,
                        "nextModelHead": Queries.nextModelHead, "active": Queries.active, "completed": Queries.completed,
-                       "completedBefore": Queries.completedBefore, "processing": Queries.processing,
+                       "completedBefore": Queries.completedBefore, "processing": Queries.processing, "queued": Queries.queued,
                        "webhookDue": WebhookQueries.due, "webhookOfJob": WebhookQueries.ofJob]
         return try await database.read { db in
             try queries.mapValues { sql in

@@ -132,6 +132,12 @@ public struct SQLiteJobStore: JobStore {
         try await database.write { db in try db.execute(sql: "UPDATE queue_state SET paused = ? WHERE id = 1", arguments: [paused]) }
     }
 
+    public func queuedJobs(limit: Int) async throws -> [Job] {
+        try await database.read { db in
+            try JobRecord.fetchAll(db, sql: Queries.queued, arguments: [limit])
+        }.map { try $0.job() }
+    }
+
     public func activeJobs(limit: Int) async throws -> [Job] {
         try await database.read { db in
             try JobRecord.fetchAll(db, sql: Queries.active, arguments: [limit])

@@ -20,6 +20,8 @@ public struct EaselConfiguration: Sendable {
     public var databasePath: String?
     /// Worker tuning: poll interval, interrupt interval, attempts, circuit breaker.
     public var worker = DeliveryWorker.Configuration()
+    /// How queued jobs' positions and ETAs are kept current (`QueuePositions`).
+    public var positions = QueuePositions.Configuration()
     /// How every backend's calls are paced under its rate limit. Default `.automatic`: the limit each server reports
     /// (`server_rate_limit`, per minute). Another value is for a server whose limiter counts in other windows (an
     /// emulator with a shortened window), or `.disabled` behind a proxy that lifts the limit.

@@ -80,10 +80,13 @@ public struct EaselHub: Service {
         let inventory = InventoryMonitor(
             backends: backends, service: service, interval: configuration.inventoryInterval, logger: logger)
         let webhooks = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
+        let positions = QueuePositions(
+            store: store, events: service.events, backends: backends, configuration: configuration.positions, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [
             .init(service: worker, successTerminationBehavior: .ignore),
             .init(service: inventory, successTerminationBehavior: .ignore),
             .init(service: webhooks, successTerminationBehavior: .ignore),
+            .init(service: positions, successTerminationBehavior: .ignore),
             .init(service: webSocket), .init(service: application),
         ], logger: logger))
         try await group.run()

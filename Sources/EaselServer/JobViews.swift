@@ -64,6 +64,8 @@ struct JobViews {
             "loras": .array(job.requirements.loras.map(JSONValue.string)),
             "callback_url": text(job.callbackURL),
             "webhook": (webhooks.first { $0.url == job.callbackURL } ?? webhooks.first).map(webhook) ?? .null,
+            "queue_position": number(queueFigures(of: job)?.queuePosition),
+            "eta_seconds": number(queueFigures(of: job)?.etaSeconds),
         ])
     }
 
@@ -80,6 +82,12 @@ struct JobViews {
             "last_error": text(delivery.lastError),
             "next_attempt_at": time(delivery.nextAttemptAt),
         ])
+    }
+
+    /// A queued job's place in line and expected wait, from its latest `progress_update` (`QueuePositions`).
+    private func queueFigures(of job: Job) -> JobProgressState? {
+        guard job.status == .queued, let live = service.events.history(of: job.id)?.progress, live.status == .queued else { return nil }
+        return live
     }
 
     /// One entry of `GET generation/jobs/active`; `progress` is 0..100 there, as in the origin, but live.
@@ -100,6 +108,7 @@ struct JobViews {
             "current_step": number(live?.currentStep),
             "total_steps": number(live?.totalSteps),
             "eta_seconds": number(live?.etaSeconds),
+            "queue_position": number(job.status == .queued ? live?.queuePosition : nil),
             "message": text(live?.errorMessage),
             "error": text(job.error),
             "error_code": text(job.failure?.code.rawValue),

@@ -71,7 +71,7 @@ import Testing
         let data = try #require(object["data"] as? [String: Any])
         #expect(Set(data.keys) == [
             "job_id", "seq", "progress", "status", "current_step", "total_steps", "eta_seconds", "preview_image",
-            "error_message",
+            "error_message", "queue_position",
         ])
         #expect(data["progress"] as? Double == 0.45)
         #expect(data["eta_seconds"] is NSNull)

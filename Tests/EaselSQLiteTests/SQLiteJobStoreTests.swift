@@ -31,7 +31,7 @@ import Testing
     /// Every list query reads an index in order: no temporary B-tree sorts the queue and no query scans the table.
     @Test func everyQueryIsServedByAnIndex() async throws {
         let plans = try await SQLiteJobStore(path: path).queryPlans()
-        #expect(Set(plans.keys) == ["claim", "firstHead", "nextLoRAsHead", "nextModelHead", "active", "completed", "completedBefore", "processing",
+        #expect(Set(plans.keys) == ["claim", "firstHead", "nextLoRAsHead", "nextModelHead", "active", "completed", "completedBefore", "processing", "queued",
                                    "webhookDue", "webhookOfJob"])
         for (name, details) in plans {
             #expect(!details.isEmpty)
@@ -43,6 +43,7 @@ import Testing
         }
         #expect(plans["active"]?.joined().contains("job_active") == true)
         #expect(plans["claim"]?.joined().contains("job_claim") == true)
+        #expect(plans["queued"]?.joined().contains("job_claim") == true)
         #expect(plans["webhookDue"]?.joined().contains("USING INDEX webhook_due (next_attempt_at>? AND next_attempt_at<?)") == true, "\(plans["webhookDue"] ?? [])")
         #expect(plans["webhookOfJob"]?.joined().contains("webhook_job (job_id=?)") == true)
         // The next queue head is a seek on both columns of its group; a row value would seek on `model` alone and walk
