@@ -13,6 +13,8 @@ public struct JobProgressState: Sendable, Equatable {
     public var previewImage: String?
     /// The backend is loading the job's model before it generates: `progress_update` then says `loading_model`.
     public var loadingModel: Bool
+    /// Set on the update of a job re-queued after a transient failure: `progress_update` then says `retrying`.
+    public var retry: RetryNotice?
 
     public init(
         status: JobStatus,
@@ -22,7 +24,8 @@ public struct JobProgressState: Sendable, Equatable {
         etaSeconds: Double? = nil,
         errorMessage: String? = nil,
         previewImage: String? = nil,
-        loadingModel: Bool = false
+        loadingModel: Bool = false,
+        retry: RetryNotice? = nil
     ) {
         self.status = status
         self.fraction = fraction
@@ -32,12 +35,15 @@ public struct JobProgressState: Sendable, Equatable {
         self.errorMessage = errorMessage
         self.previewImage = previewImage
         self.loadingModel = loadingModel
+        self.retry = retry
     }
 
     /// The `status` word a `progress_update` carries: the job's status, or `loading_model` while a processing job's
-    /// backend loads its model (clients that know only the origin's words read it as processing).
+    /// backend loads its model (clients that know only the origin's words read it as processing), or `retrying` while
+    /// a job waits for its next attempt.
     public var wireStatus: String {
-        loadingModel && status == .processing ? "loading_model" : status.rawValue
+        if retry != nil { return "retrying" }
+        return loadingModel && status == .processing ? "loading_model" : status.rawValue
     }
 }
 

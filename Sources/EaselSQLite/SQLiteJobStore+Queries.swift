@@ -5,23 +5,28 @@ extension SQLiteJobStore {
     /// are literals so that the partial index applies). Without `INDEXED BY` the planner, which has no statistics,
     /// may pick another index on `status` and sort every matching row. `queryPlans()` shows how SQLite runs them.
     enum Queries {
+        /// Every queue query skips the jobs not yet due (`due`, bound to the time of the read): waiting out a retry's
+        /// backoff, they are few, so the rows walked past stay few.
         static let claim = """
-            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
+            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' AND \(due)
+            ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
             """
+        static let due = "(not_before IS NULL OR not_before <= ?)"
+        static let headColumns = "id, model, loras, priority, created_at, failed_backends"
         static let firstHead = """
-            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
+            SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued' AND \(due)
             ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
             """
         /// The next group with the same model. (Not `(model, loras) > (?, ?)`: SQLite seeks on the first column of a
         /// row value only and walks the rest of the group, whose length is the queue's.)
         static let nextLoRAsHead = """
-            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND model = ? AND loras > ? ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued'
+            AND model = ? AND loras > ? AND \(due) ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
             """
         /// The first group of the next model.
         static let nextModelHead = """
-            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND model > ? ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued'
+            AND model > ? AND \(due) ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
             """
         static let active = """
             SELECT * FROM job INDEXED BY job_active WHERE status IN ('queued', 'processing')
@@ -36,6 +41,10 @@ extension SQLiteJobStore {
             ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?
             """
         static let processing = "SELECT * FROM job INDEXED BY job_claim WHERE status = 'processing'"
+        static let retryDue = """
+            SELECT MIN(not_before) FROM job INDEXED BY job_retry_due
+            WHERE status = 'queued' AND not_before IS NOT NULL AND not_before > ?
+            """
     }
 
     /// `EXPLAIN QUERY PLAN` of each list query, by name: the details SQLite reports, one line each. A plan that
@@ -43,7 +52,7 @@ extension SQLiteJobStore {
     public func queryPlans() async throws -> [String: [String]] {
         let queries = ["claim": Queries.claim, "firstHead": Queries.firstHead, "nextLoRAsHead": Queries.nextLoRAsHead,
                        "nextModelHead": Queries.nextModelHead, "active": Queries.active, "completed": Queries.completed,
-                       "completedBefore": Queries.completedBefore, "processing": Queries.processing,
+                       "completedBefore": Queries.completedBefore, "processing": Queries.processing, "retryDue": Queries.retryDue,
                        "webhookDue": WebhookQueries.due, "webhookOfJob": WebhookQueries.ofJob]
         return try await database.read { db in
             try queries.mapValues { sql in

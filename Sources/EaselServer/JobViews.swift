@@ -63,6 +63,9 @@ struct JobViews {
             "model": text(job.requirements.model),
             "loras": .array(job.requirements.loras.map(JSONValue.string)),
             "callback_url": text(job.callbackURL),
+            "timeout_seconds": number(job.timeoutSeconds),
+            "retry_at": time(job.status == .queued ? job.notBefore : nil),
+            "failed_backends": .array(job.failedBackends.map(JSONValue.string)),
             "webhook": (webhooks.first { $0.url == job.callbackURL } ?? webhooks.first).map(webhook) ?? .null,
         ])
     }
@@ -106,6 +109,7 @@ struct JobViews {
             "params": params,
             "priority": number(job.priority),
             "attempts": number(job.attempts),
+            "retry_at": time(job.status == .queued ? job.notBefore : nil),
             "backend_url": text(job.backend),
             "created_at": time(job.createdAt),
             "startTime": time(job.startedAt ?? job.createdAt),
