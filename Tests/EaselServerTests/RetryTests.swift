@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DynamicJSON
+import EaselServer
 import EaselTesting
 import Foundation
 import NIOCore
@@ -24,7 +25,11 @@ import Testing
     @Test func aJobWhoseBackendFailsWithA5xxCompletesOnAnother() async throws {
         try await withEmulators(count: 2) { emulators in
             // A backoff long enough to let the second backend back in before the retry is due.
-            try await withHub(backends: emulators.map(\.baseURL), configure: { $0.worker.retryBackoff.base = .seconds(2) }) { hub in
+            let backoff = { (configuration: inout EaselConfiguration) in
+                configuration.worker.retryBackoff.base = .seconds(2)
+                configuration.worker.retryBackoff.cap = .seconds(2)
+            }
+            try await withHub(backends: emulators.map(\.baseURL), configure: backoff) { hub in
                 try await withSocket(hub) { socket in
                     try await socket.subscribeToAll()
                     await emulators[0].controls.setFaults(faults { $0.serverError = true })
