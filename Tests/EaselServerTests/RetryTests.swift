@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DynamicJSON
+import EaselProtocol
 import EaselServer
 import EaselTesting
 import Foundation
@@ -60,6 +61,39 @@ import Testing
                     let metrics = String(decoding: try await hub.raw(.GET, "/metrics").data, as: UTF8.self)
                     #expect(metrics.contains(#"easel_job_retries_total{error_code="sdnext_error"} 1"#), "\(metrics)")
                 }
+            }
+        }
+    }
+
+    @Test func aRestartKeepsTheAttemptsAndTheBackoff() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("easel-retry-\(UUID().uuidString)")
+        let backoff = { (configuration: inout EaselConfiguration) in
+            configuration.worker.retryBackoff.base = .seconds(3)
+            configuration.worker.retryBackoff.cap = .seconds(3)
+            configuration.worker.retryBackoff.jitter = 0
+        }
+        let (id, retryAt) = try await withEmulators(count: 1) { emulators in
+            await emulators[0].controls.setFaults(faults { $0.serverError = true })
+            return try await withHub(backends: emulators.map(\.baseURL), dataDirectory: folder, configure: backoff) { hub in
+                try await withSocket(hub) { socket in try await socket.subscribeToAll() }
+                let id = try await hub.queue(#"{"prompt": "fails, then the server stops", \#(Self.small)}"#)
+                try await waitUntil("the job waits for its retry", within: 20) { try await delivery(hub, id)?["retry_at"]?.string != nil }
+                let retryAt = try #require(try await delivery(hub, id)?["retry_at"]?.string.flatMap(WireTimestamp.date(from:)))
+                return (id, retryAt)
+            }
+        }
+        try await withEmulators(count: 1) { emulators in
+            try await withHub(backends: emulators.map(\.baseURL), dataDirectory: folder, configure: backoff) { hub in
+                let waiting = try await delivery(hub, id)
+                #expect(waiting?["status"]?.string == "queued" && waiting?["attempts"] == .number(1))
+                #expect(waiting?["retry_at"]?.string.flatMap(WireTimestamp.date(from:)) == retryAt)
+                try await waitUntil("the job runs after its backoff", within: 20) {
+                    try await delivery(hub, id)?["status"]?.string == "completed"
+                }
+                let done = try await delivery(hub, id)
+                #expect(done?["attempts"] == .number(2))
+                let started = try #require(done?["started_at"]?.string.flatMap(WireTimestamp.date(from:)))
+                #expect(started >= retryAt, "not claimed before its not-before")
             }
         }
     }
