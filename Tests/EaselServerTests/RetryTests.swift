@@ -98,6 +98,28 @@ import Testing
         }
     }
 
+    @Test func aGatewayCallWaitsThroughARetry() async throws {
+        try await withEmulators(count: 1) { emulators in
+            let backoff = { (configuration: inout EaselConfiguration) in
+                configuration.worker.retryBackoff.base = .seconds(2)
+                configuration.worker.retryBackoff.cap = .seconds(2)
+            }
+            try await withHub(backends: emulators.map(\.baseURL), configure: backoff) { hub in
+                try await withSocket(hub) { socket in
+                    try await socket.subscribeToAll()
+                    await emulators[0].controls.setFaults(faults { $0.emptyImages = true })
+                    async let answer = hub.request(.POST, "/sdapi/v1/txt2img", json: #"{"prompt": "second time lucky", \#(Self.small)}"#)
+                    while try await socket.next("progress_update")["data"]?["status"]?.string != "retrying" {}
+                    // The retry is due in a second or two: by then the backend answers with images.
+                    await emulators[0].controls.setFaults(FaultSettings())
+                    let (status, body) = try await answer
+                    #expect(status == 200, "\(body)")
+                    #expect(body["images"]?.array?.count == 1)
+                }
+            }
+        }
+    }
+
     @Test func aRefusedRequestFailsAtOnceWithoutARetry() async throws {
         try await withEmulators(count: 2) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
