@@ -29,6 +29,8 @@ public struct GenerationService: Sendable {
     public let metrics: EaselMetrics
     /// Builds the webhook event of each job's ending.
     public let webhooks: WebhookAnnouncer
+    /// Running jobs their caller skipped on SD.Next: their empty answer is not retried.
+    public let skipRequests = SkipRequests()
     let dispatch: DispatchSignal
 
     public init(

@@ -25,7 +25,10 @@ struct JobRun {
 
     func run() async {
         backend.setCurrentJob(job.id)
-        defer { backend.setCurrentJob(nil) }
+        defer {
+            backend.setCurrentJob(nil)
+            service.skipRequests.remove(job.id)
+        }
         if let startedAt = job.startedAt {
             service.metrics.jobWait.recordSeconds(startedAt.timeIntervalSince(job.createdAt))
         }

@@ -78,7 +78,16 @@ import Testing
                 try await withSocket(hub) { socket in try await socket.subscribeToAll() }
                 let id = try await hub.queue(#"{"prompt": "fails, then the server stops", \#(Self.small)}"#)
                 try await waitUntil("the job waits for its retry", within: 20) { try await delivery(hub, id)?["retry_at"]?.string != nil }
-                let retryAt = try #require(try await delivery(hub, id)?["retry_at"]?.string.flatMap(WireTimestamp.date(from:)))
+                // Paused (in the store, so across the restart too) and held: nothing claims the job until resumed, so
+                // what the store holds at the stop is what is read here.
+                _ = try await hub.request(.POST, "/api/v1/generation/queue/pause")
+                try await waitUntil("the backend held by the pause") {
+                    try await hub.request(.GET, "/api/v1/generation/queue").body["backends"]?.array?
+                        .allSatisfy { $0["held_by"] == .string("queue_paused") } == true
+                }
+                let waiting = try await delivery(hub, id)
+                #expect(waiting?["attempts"] == .number(1))
+                let retryAt = try #require(waiting?["retry_at"]?.string.flatMap(WireTimestamp.date(from:)))
                 return (id, retryAt)
             }
         }
@@ -87,6 +96,7 @@ import Testing
                 let waiting = try await delivery(hub, id)
                 #expect(waiting?["status"]?.string == "queued" && waiting?["attempts"] == .number(1))
                 #expect(waiting?["retry_at"]?.string.flatMap(WireTimestamp.date(from:)) == retryAt)
+                _ = try await hub.request(.POST, "/api/v1/generation/queue/resume")
                 try await waitUntil("the job runs after its backoff", within: 20) {
                     try await delivery(hub, id)?["status"]?.string == "completed"
                 }

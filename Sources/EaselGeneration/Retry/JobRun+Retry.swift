@@ -22,10 +22,11 @@ extension JobRun {
     }
 
     /// Ends an attempt that failed: a transient failure with attempts left puts the job back in the queue, not before
-    /// its backoff, remembering this backend so another free one takes it; anything else fails the job with `failure`.
+    /// its backoff, remembering this backend so another free one takes it; anything else fails the job with `failure`,
+    /// as does an attempt its caller skipped (SD.Next answers a skipped generation with no images).
     func fail(_ failure: JobFailure, as kind: FailureClass, progress tracker: ProgressTracker) async {
         let configuration = worker.configuration
-        guard kind == .transient, job.attempts < configuration.maxAttempts else {
+        guard kind == .transient, job.attempts < configuration.maxAttempts, !service.skipRequests.contains(job.id) else {
             await finish(.failed(failure), progress: tracker.progress)
             return
         }
