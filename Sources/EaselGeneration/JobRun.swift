@@ -154,10 +154,9 @@ struct JobRun {
         }
         if timedOut, let deadline {
             // The job's own deadline: what it asked for did not fit in it, on this backend or (as likely) another.
-            let seconds = RetryPolicy.seconds(deadline)
-            await finish(
-                .failed(JobFailure(.timeout, "The generation ran longer than its timeout of \(seconds.formatted()) s on \(backend.url) and was interrupted")),
-                progress: tracker.progress)
+            let message = "The generation ran longer than its timeout of \(RetryPolicy.seconds(deadline).formatted()) s on "
+                + "\(backend.url) and was interrupted"
+            await finish(.failed(JobFailure(.timeout, message)), progress: tracker.progress)
             return
         }
         if case .failure = generation, job.requirements.model != nil {
