@@ -73,6 +73,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var webhooks: WebhookOptions
 
+    @OptionGroup var retries: RetryOptions
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -140,6 +142,7 @@ struct Serve: AsyncParsableCommand {
         configuration.limits.maxRequestBytes = maxRequestMiB << 20
         configuration.limits.maxImageBytes = maxImageMiB << 20
         configuration.webhooks = try webhooks.configuration()
+        retries.apply(to: &configuration.worker)
         configuration.worker.dispatch = DispatchPolicy(
             modelAware: dispatch == "model-aware", patience: .milliseconds(dispatchPatienceMilliseconds))
         let (host, logger) = (self.host, logger)

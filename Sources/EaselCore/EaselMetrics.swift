@@ -8,6 +8,8 @@ public struct EaselMetrics: Sendable {
     public let jobsFailed: Counter
     public let jobsCancelled: Counter
     public let jobsRequeued: Counter
+    /// Jobs re-queued for another attempt after a transient failure, by the failure's `error_code`.
+    public let jobRetries: [JobFailure.Code: Counter]
     /// Jobs waiting for a backend.
     public let queueDepth: Meter
     /// Submit (or re-queue) to start on a backend.
@@ -37,6 +39,9 @@ public struct EaselMetrics: Sendable {
         jobsFailed = counter("easel_jobs_finished_total", [("status", "failed")])
         jobsCancelled = counter("easel_jobs_finished_total", [("status", "cancelled")])
         jobsRequeued = counter("easel_jobs_requeued_total")
+        jobRetries = Dictionary(uniqueKeysWithValues: JobFailure.Code.all.map {
+            ($0, counter("easel_job_retries_total", [("error_code", $0.rawValue)]))
+        })
         queueDepth = meter("easel_queue_depth")
         jobWait = timer("easel_job_wait_seconds")
         jobRun = timer("easel_job_run_seconds")

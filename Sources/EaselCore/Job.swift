@@ -79,6 +79,13 @@ public struct Job: Sendable, Equatable {
     public var result: JobResult?
     /// Where this job's webhook events go (the submit's `callback_url`), beside the server-wide ones.
     public var callbackURL: String?
+    /// Run time an attempt may take on its backend before it is interrupted and the job fails `timeout` (the submit's
+    /// `timeout_seconds`, or the server's default); nil: no deadline.
+    public var timeoutSeconds: Double?
+    /// A job re-queued after a transient failure is not claimed before this (its backoff); nil: at once.
+    public var notBefore: Date?
+    /// The backends whose attempts failed transiently, oldest first: dispatch leaves the job to another free backend.
+    public var failedBackends: [String]
 
     public init(
         id: JobID = .make(),
@@ -95,7 +102,10 @@ public struct Job: Sendable, Equatable {
         failure: JobFailure? = nil,
         cancelRequestedAt: Date? = nil,
         result: JobResult? = nil,
-        callbackURL: String? = nil
+        callbackURL: String? = nil,
+        timeoutSeconds: Double? = nil,
+        notBefore: Date? = nil,
+        failedBackends: [String] = []
     ) {
         self.id = id
         self.parameters = parameters
@@ -112,6 +122,9 @@ public struct Job: Sendable, Equatable {
         self.cancelRequestedAt = cancelRequestedAt
         self.result = result
         self.callbackURL = callbackURL
+        self.timeoutSeconds = timeoutSeconds
+        self.notBefore = notBefore
+        self.failedBackends = failedBackends
     }
 
     /// The human reason the job did not complete.

@@ -16,6 +16,8 @@ public struct JobProgressState: Sendable, Equatable {
     /// A queued job's place in line among the jobs that can run on the same backends (1 = next); then
     /// `etaSeconds` is the expected wait until it starts (`QueueForecast`).
     public var queuePosition: Int?
+    /// Set on the update of a job re-queued after a transient failure: `progress_update` then says `retrying`.
+    public var retry: RetryNotice?
 
     public init(
         status: JobStatus,
@@ -26,7 +28,8 @@ public struct JobProgressState: Sendable, Equatable {
         errorMessage: String? = nil,
         previewImage: String? = nil,
         loadingModel: Bool = false,
-        queuePosition: Int? = nil
+        queuePosition: Int? = nil,
+        retry: RetryNotice? = nil
     ) {
         self.status = status
         self.fraction = fraction
@@ -37,12 +40,15 @@ public struct JobProgressState: Sendable, Equatable {
         self.previewImage = previewImage
         self.loadingModel = loadingModel
         self.queuePosition = queuePosition
+        self.retry = retry
     }
 
     /// The `status` word a `progress_update` carries: the job's status, or `loading_model` while a processing job's
-    /// backend loads its model (clients that know only the origin's words read it as processing).
+    /// backend loads its model (clients that know only the origin's words read it as processing), or `retrying` while
+    /// a job waits for its next attempt.
     public var wireStatus: String {
-        loadingModel && status == .processing ? "loading_model" : status.rawValue
+        if retry != nil { return "retrying" }
+        return loadingModel && status == .processing ? "loading_model" : status.rawValue
     }
 }
 

@@ -16,14 +16,19 @@ public protocol JobStore: Sendable {
     /// The best queued job of each distinct requirement (model and LoRA set), at most `limit` of them, ordered by
     /// requirement: what the dispatch policy chooses from. When there are more, the queue's first job in claim order
     /// (highest priority, then oldest) is added if it is not among them, so the requirements after the first `limit`
-    /// are not starved. Costs one index seek per requirement, however long the queue.
-    func queueHeads(limit: Int) async throws -> [QueueHead]
+    /// are not starved. Jobs whose `notBefore` is after `date` (waiting out a retry's backoff) are skipped. Costs one
+    /// index seek per requirement plus the few rows skipped, however long the queue.
+    func queueHeads(limit: Int, at date: Date) async throws -> [QueueHead]
 
     /// The first `limit` queued jobs in claim order (the order `claimNext` takes them in): what queue positions are
     /// computed from. Read straight off the claim index, so its cost follows `limit`, not the queue's length.
     func queuedJobs(limit: Int) async throws -> [Job]
 
-    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt, and in the same transaction puts
+    /// The earliest `notBefore` after `date` of a queued job: when a backend loop with nothing to claim looks again.
+    /// One index seek.
+    func nextRetryDue(after date: Date) async throws -> Date?
+
+    /// Moves the queued job `id` to `processing` on `backend`, counting the attempt (not before its `notBefore`), and in the same transaction puts
     /// `webhook` in the outbox (as `end` does). Returns nil when it is no longer queued (another backend took it, or
     /// it was cancelled), and then writes no delivery.
     func claim(_ id: JobID, backend: String, at date: Date, webhook: WebhookMessage?) async throws -> Job?
@@ -63,6 +68,10 @@ public protocol JobStore: Sendable {
     /// instead.
     func requeue(_ id: JobID, refundingAttempt: Bool) async throws -> Bool
 
+    /// Puts a processing job whose attempt failed transiently back in the queue, its attempt counted, not to be
+    /// claimed before `notBefore`, with `backend` added to its `failedBackends`. Returns false as `requeue` does.
+    func retry(_ id: JobID, notBefore: Date, failedOn backend: String) async throws -> Bool
+
     /// How many jobs have `status`, without counting rows.
     func count(of status: JobStatus) async throws -> Int
 
@@ -87,6 +96,11 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// The queue's heads that are due now.
+    public func queueHeads(limit: Int) async throws -> [QueueHead] {
+        try await queueHeads(limit: limit, at: Date())
+    }
+
     /// Claims a job with no webhook to announce it.
     public func claim(_ id: JobID, backend: String, at date: Date) async throws -> Job? {
         try await claim(id, backend: backend, at: date, webhook: nil)
@@ -102,7 +116,7 @@ extension JobStore {
     /// next job". Returns nil when nothing is queued.
     public func claimNext(backend: String, at date: Date) async throws -> Job? {
         while true {
-            let heads = try await queueHeads(limit: 64)
+            let heads = try await queueHeads(limit: 64, at: date)
             let first = heads.min { a, b in a.priority != b.priority ? a.priority > b.priority : a.createdAt < b.createdAt }
             guard let first else { return nil }
             if let job = try await claim(first.id, backend: backend, at: date) { return job }
@@ -121,11 +135,14 @@ public struct QueueHead: Sendable, Equatable {
     public var requirements: JobRequirements
     public var priority: Int
     public var createdAt: Date
+    /// The backends the job failed on (see `Job.failedBackends`).
+    public var failedBackends: [String]
 
-    public init(id: JobID, requirements: JobRequirements, priority: Int, createdAt: Date) {
+    public init(id: JobID, requirements: JobRequirements, priority: Int, createdAt: Date, failedBackends: [String] = []) {
         self.id = id
         self.requirements = requirements
         self.priority = priority
         self.createdAt = createdAt
+        self.failedBackends = failedBackends
     }
 }

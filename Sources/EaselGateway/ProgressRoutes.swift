@@ -51,6 +51,7 @@ extension SDNextGateway {
                 (try? await backend.client.skip()) != nil
             {
                 callers.markSkipped(job.id)
+                service.skipRequests.insert(job.id)
             }
             return Response.noContent
         }

@@ -21,12 +21,12 @@ extension DeliveryWorker {
     func claimJob(for backend: Backend) async throws -> Claim {
         let policy = configuration.dispatch
         for _ in 0..<3 {
-            let heads = try await service.store.queueHeads(limit: Self.maxQueueHeads)
-            guard !heads.isEmpty else { return Claim() }
             let now = Date()
-            let view = DispatchPolicy.BackendView(inventory: backend.status.inventory)
+            let heads = try await service.store.queueHeads(limit: Self.maxQueueHeads, at: now)
+            guard !heads.isEmpty else { return Claim() }
+            let view = DispatchPolicy.BackendView(inventory: backend.status.inventory, url: backend.url)
             let others = backends.filter { $0 !== backend && $0.isFree(at: now) }
-                .map { DispatchPolicy.BackendView(inventory: $0.status.inventory) }
+                .map { DispatchPolicy.BackendView(inventory: $0.status.inventory, url: $0.url) }
             guard let chosen = policy.choose(from: heads, for: view, others: others, at: now) else {
                 return Claim(leftForOthers: policy.leavesWork(in: heads, to: others))
             }
@@ -40,12 +40,25 @@ extension DeliveryWorker {
     }
 }
 
+extension DeliveryWorker {
+    /// How long a loop with nothing to claim waits for a signal: until its next health check, or until the next retry
+    /// falls due when that is sooner (a job's backoff is its not-before in the store, so no task sleeps per job, and a
+    /// restart keeps it).
+    func idleWait() async -> Duration {
+        let now = Date()
+        guard let due = try? await service.store.nextRetryDue(after: now) else { return configuration.healthCheckInterval }
+        let untilDue = Duration.milliseconds(Int64((due.timeIntervalSince(now) * 1000).rounded(.up)) + 1)
+        return min(configuration.healthCheckInterval, untilDue)
+    }
+}
+
 extension Backend {
-    /// A loop that may claim at once: healthy, running no job (Easel's or anyone's), its circuit admitting and its
-    /// rate limit not holding it. A job is left only to such a backend, or it would wait for one that cannot take it.
+    /// A loop that may claim at once: healthy, running no job (Easel's or anyone's), not drained, its circuit admitting
+    /// and its rate limit not holding it. A job is left only to such a backend, or it would wait for one that cannot
+    /// take it.
     func isFree(at now: Date) -> Bool {
         let status = self.status
-        return status.healthy == true && status.currentJob == nil && !status.busyElsewhere
+        return status.healthy == true && status.currentJob == nil && !status.busyElsewhere && !status.draining
             && (status.pacedUntil.map { $0 <= now } ?? true) && (status.circuit.retryAt.map { $0 <= now } ?? true)
     }
 }

@@ -29,8 +29,15 @@ public struct DeliveryWorker: Service {
         /// A loop woken for a job checks its backend's health first when nothing was heard from it for this long.
         /// Default 2 s.
         public var recheckAfterSilence: Duration = .seconds(2)
-        /// Starts a job may have; a job whose backend vanished is re-queued until then. Default 2.
-        public var maxAttempts = 2
+        /// Attempts a job may have in all (`--max-attempts`): a transient failure (see `FailureClass`), a lost backend
+        /// or a stop re-queues it until then. Default 3.
+        public var maxAttempts = 3
+        /// The wait before a transiently failed job's next attempt (kept in the store as the job's not-before).
+        public var retryBackoff = RetryPolicy()
+        /// Run time an attempt may take on its backend when the job names no `timeout_seconds` (`--job-timeout`);
+        /// past it the generation is interrupted and the job fails `timeout`. Default nil: no deadline (the SD.Next
+        /// client's own generation timeout, 30 min, still ends a call that never returns).
+        public var jobTimeout: Duration?
         /// When a backend that keeps failing is taken out of dispatch, and for how long.
         public var circuitBreaker = CircuitBreaker.Settings()
         /// How often a backend busy with someone else's job is asked whether it is idle again. Default 1 s.
@@ -105,7 +112,7 @@ public struct DeliveryWorker: Service {
                             service.dispatch.jobsArrived()
                             try? await Task.sleep(for: Self.deferralPause)
                         }
-                        let woken = await service.dispatch.waitForJob(timeout: configuration.healthCheckInterval)
+                        let woken = await service.dispatch.waitForJob(timeout: await idleWait())
                         healthDue = !woken || backend.silent(for: configuration.recheckAfterSilence)
                         holdsWakeUp = woken
                         continue

@@ -29,6 +29,8 @@ public struct GenerationService: Sendable {
     public let metrics: EaselMetrics
     /// Builds the webhook event of each job's ending.
     public let webhooks: WebhookAnnouncer
+    /// Running jobs their caller skipped on SD.Next: their empty answer is not retried.
+    public let skipRequests = SkipRequests()
     let dispatch: DispatchSignal
 
     public init(
@@ -57,14 +59,14 @@ public struct GenerationService: Sendable {
     public func submit(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, priority: Int = 0,
         requirements: JobRequirements = .none, note: String? = nil, requiringPrompt: Bool = true, callbackURL: String? = nil,
-        idempotency: IdempotencyKey? = nil
+        idempotency: IdempotencyKey? = nil, timeoutSeconds: Double? = nil
     ) async throws -> Job {
         let problems = parameters.problems(under: limits, requiringPrompt: requiringPrompt)
         guard problems.isEmpty else { throw InvalidParameters(problems: problems) }
         let id = JobID.make()
         let kept = try inputs.keep(parameters, for: id, limits: limits)
         let job = Job(id: id, parameters: kept, requirements: requirements, returnFormat: returnFormat, priority: priority,
-                      callbackURL: callbackURL)
+                      callbackURL: callbackURL, timeoutSeconds: timeoutSeconds)
         do {
             if let idempotency {
                 let notBefore = job.createdAt.addingTimeInterval(-IdempotencyKey.lifetime)
@@ -158,11 +160,11 @@ public struct GenerationService: Sendable {
     public func generate(
         _ parameters: GenerationParameters, returnFormat: ReturnFormat, requirements: JobRequirements = .none,
         note: String? = nil, requiringPrompt: Bool = true, callbackURL: String? = nil, idempotency: IdempotencyKey? = nil,
-        queued: (Job) -> Void = { _ in }
+        timeoutSeconds: Double? = nil, queued: (Job) -> Void = { _ in }
     ) async throws -> (Job, JobCompletion) {
         let job = try await submit(
             parameters, returnFormat: returnFormat, requirements: requirements, note: note, requiringPrompt: requiringPrompt,
-            callbackURL: callbackURL, idempotency: idempotency)
+            callbackURL: callbackURL, idempotency: idempotency, timeoutSeconds: timeoutSeconds)
         queued(job)
         // A repeat of a call whose job has ended answers at once.
         if job.status.isTerminal { return (job, completion(for: job)) }

@@ -38,4 +38,16 @@ struct JobFinisher: Sendable {
         events.publish(.progress(queued), for: id)
         return true
     }
+
+    /// Puts a processing job whose attempt failed transiently back in the queue until `notice.retryAt`, announces the
+    /// retry (`progress_update` status `retrying`) and counts it by error code. Returns false as `requeue` does.
+    func retry(_ id: JobID, _ notice: RetryNotice, failedOn backend: String, progress: JobProgress) async throws -> Bool {
+        guard try await store.retry(id, notBefore: notice.retryAt, failedOn: backend) else { return false }
+        metrics.jobRetries[notice.failure.code]?.increment()
+        let waiting = JobProgressState(
+            status: .queued, fraction: 0, currentStep: 0, totalSteps: progress.totalSteps,
+            errorMessage: notice.failure.message, retry: notice)
+        events.publish(.progress(waiting), for: id)
+        return true
+    }
 }

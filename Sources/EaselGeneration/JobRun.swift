@@ -14,17 +14,21 @@ struct JobRun {
     let worker: DeliveryWorker
     let logger: Logger
 
-    private var service: GenerationService { worker.service }
+    var service: GenerationService { worker.service }
 
     private enum ChildResult {
         case generation(Result<ControlResult, any Error>)
         case monitor(ProgressTracker)
         case interrupter
+        case deadline(passed: Bool)
     }
 
     func run() async {
         backend.setCurrentJob(job.id)
-        defer { backend.setCurrentJob(nil) }
+        defer {
+            backend.setCurrentJob(nil)
+            service.skipRequests.remove(job.id)
+        }
         if let startedAt = job.startedAt {
             service.metrics.jobWait.recordSeconds(startedAt.timeIntervalSince(job.createdAt))
         }
@@ -36,6 +40,7 @@ struct JobRun {
         var generation: Result<ControlResult, any Error> = .failure(CancellationError())
         let initialTracker = ProgressTracker(plan: plan, flavor: backend.status.flavor ?? .sdnext)
         var tracker = initialTracker
+        var timedOut = false
         await withTaskGroup(of: ChildResult.self) { group in
             group.addTask { .generation(await generate()) }
             group.addTask {
@@ -48,6 +53,9 @@ struct JobRun {
                 await interruptWhenCancelRequested()
                 return .interrupter
             }
+            if let deadline = self.deadline {
+                group.addTask { .deadline(passed: await interruptAtDeadline(deadline)) }
+            }
             for await child in group {
                 switch child {
                 case .generation(let result):
@@ -57,13 +65,17 @@ struct JobRun {
                     tracker = observed
                 case .interrupter:
                     break
+                case .deadline(let passed):
+                    timedOut = passed
                 }
             }
         }
         worker.log(backend.recordGeneration(generation, at: Date()), logger: logger)
         // A fresh task: a shutdown cancels this one, and the store must still be told how the job ended.
-        let (shuttingDown, observed) = (Task.isCancelled, tracker)
-        await Task { await end(generation, shuttingDown: shuttingDown, progress: observed) }.value
+        let (shuttingDown, observed, deadlinePassed) = (Task.isCancelled, tracker, timedOut)
+        await Task {
+            await end(generation, shuttingDown: shuttingDown, timedOut: deadlinePassed, progress: observed)
+        }.value
     }
 
     /// Sends the job to its kind's route, its input images read back from their files, on the job's model.
@@ -123,19 +135,28 @@ struct JobRun {
         }
     }
 
-    private func isCancelRequested() async -> Bool {
+    func isCancelRequested() async -> Bool {
         (try? await service.store.isCancelRequested(job.id)) == true
     }
 
     /// Decides how the run ended and hands that to the finisher. A cancel request wins over every other ending,
     /// a shutdown or a lost backend included: the client was told the job is being cancelled.
-    private func end(_ generation: Result<ControlResult, any Error>, shuttingDown: Bool, progress tracker: ProgressTracker) async {
+    private func end(
+        _ generation: Result<ControlResult, any Error>, shuttingDown: Bool, timedOut: Bool, progress tracker: ProgressTracker
+    ) async {
         if await isCancelRequested() {
             await finish(.cancelled("Cancelled by request"), progress: tracker.progress)
             return
         }
         if shuttingDown {
             await handOver(reason: "Easel is shutting down", interruptBackend: true, progress: tracker)
+            return
+        }
+        if timedOut, let deadline {
+            // The job's own deadline: what it asked for did not fit in it, on this backend or (as likely) another.
+            let message = "The generation ran longer than its timeout of \(RetryPolicy.seconds(deadline).formatted()) s on "
+                + "\(backend.url) and was interrupted"
+            await finish(.failed(JobFailure(.timeout, message)), progress: tracker.progress)
             return
         }
         if case .failure = generation, job.requirements.model != nil {
@@ -170,16 +191,8 @@ struct JobRun {
                     refundAttempt: true, progress: tracker)
                 return
             }
-            if error.code == .connection {
-                backend.recordHealth(false, error: error.message)
-                if job.attempts < worker.configuration.maxAttempts {
-                    await handOver(
-                        reason: "Backend \(backend.url) became unreachable (\(error.message))", interruptBackend: false,
-                        progress: tracker)
-                    return
-                }
-            }
-            await finish(.failed(JobFailure(error, backend: backend.url)), progress: tracker.progress)
+            if error.code == .connection { backend.recordHealth(false, error: error.message) }
+            await fail(JobFailure(error, backend: backend.url), as: FailureClass(error), progress: tracker)
         case .failure(let error as InputUnreadable):
             await finish(
                 .failed(JobFailure(.storageError, "Could not read the job's input images: \(error.reason)")),
@@ -192,7 +205,7 @@ struct JobRun {
     /// SD.Next aborts a generation whose `sd_model_checkpoint` it does not have (200, no images; a control run after
     /// the option named it, too): the inventory that sent the job here may be stale. Read again; when the model is
     /// gone the job goes back to the queue, its attempt not counted, for a backend that has it (and ends
-    /// `model_unavailable` at once if no backend does). Otherwise it fails with `failure`.
+    /// `model_unavailable` at once if no backend does). Otherwise `failure` is transient: retried, or the job fails.
     private func handOverIfModelGone(failure: JobFailure, progress tracker: ProgressTracker) async {
         if let model = job.requirements.model, let inventory = try? await backend.refreshInventory(),
            inventory.checkpoint(matching: model) == nil {
@@ -206,10 +219,10 @@ struct JobRun {
             }
             return
         }
-        await finish(.failed(failure), progress: tracker.progress)
+        await fail(failure, as: .transient, progress: tracker)
     }
 
-    private func finish(_ outcome: JobOutcome, progress: JobProgress) async {
+    func finish(_ outcome: JobOutcome, progress: JobProgress) async {
         do {
             guard try await service.finisher.end(job.id, from: .processing, with: outcome, progress: progress) != nil else {
                 logger.error("job was no longer processing when it finished")

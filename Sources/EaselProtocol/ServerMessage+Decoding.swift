@@ -52,10 +52,12 @@ extension ServerMessage {
         case "progress_update":
             let update = try payload(ProgressData.self)
             return event(update.jobID, update.seq, .progress(JobProgressState(
-                status: JobStatus(normalizing: update.status), fraction: update.progress, currentStep: update.currentStep,
+                status: update.status == "retrying" ? .queued : JobStatus(normalizing: update.status),
+                fraction: update.progress, currentStep: update.currentStep,
                 totalSteps: update.totalSteps, etaSeconds: update.etaSeconds, errorMessage: update.errorMessage,
                 previewImage: update.previewImage, loadingModel: update.status == "loading_model",
-                queuePosition: update.queuePosition)))
+                queuePosition: update.queuePosition,
+                retry: update.status == "retrying" ? RetryFields.decode(fromFrame: data) : nil)))
         case "generation_complete":
             let complete = try payload(CompleteData.self)
             return event(complete.jobID, complete.seq, .completed(JobCompletion(

@@ -94,6 +94,9 @@ private struct MessageData: Encodable {
             try data.encode(event.jobID.rawValue, forKey: Key("job_id"))
             try data.encode(event.seq, forKey: Key("seq"))
             try encode(event.kind, into: &data)
+            if case .progress(let progress) = event.kind, let retry = progress.retry {
+                try RetryFields(retry, at: event.timestamp).encode(to: encoder)
+            }
         }
     }
 

@@ -76,6 +76,16 @@ extension JobRecord {
                 CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
                 """)
         }
+        migrator.registerMigration("v5-retries: not before, failed backends, timeout") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN not_before DATETIME;
+                ALTER TABLE job ADD COLUMN failed_backends TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE job ADD COLUMN timeout_seconds DOUBLE;
+                -- Queued jobs waiting out a retry's backoff, soonest first: when an idle backend looks again. Partial,
+                -- so the jobs that wait for nothing cost it nothing.
+                CREATE INDEX job_retry_due ON job(not_before) WHERE status = 'queued' AND not_before IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -27,6 +27,11 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var loras: String
     /// The submit's `callback_url`, when it gave one.
     var callbackURL: String?
+    var timeoutSeconds: Double?
+    /// Not claimed before this (a retry's backoff); NULL: at once.
+    var notBefore: Date?
+    /// JSON array of the backend URLs the job failed on transiently, oldest first.
+    var failedBackends: String
 
     enum CodingKeys: String, CodingKey {
         case id, prompt, params
@@ -40,6 +45,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case cancelRequestedAt = "cancel_requested_at"
         case result, model, loras
         case callbackURL = "callback_url"
+        case timeoutSeconds = "timeout_seconds"
+        case notBefore = "not_before"
+        case failedBackends = "failed_backends"
     }
 
     static let encoder: JSONEncoder = {
@@ -67,14 +75,22 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         model = job.requirements.model ?? ""
         loras = try Self.lorasText(job.requirements.loras)
         callbackURL = job.callbackURL
+        timeoutSeconds = job.timeoutSeconds
+        notBefore = job.notBefore
+        failedBackends = try Self.lorasText(job.failedBackends)
     }
 
+    /// A JSON array of names (the LoRAs, the failed backends).
     static func lorasText(_ names: [String]) throws -> String {
         String(decoding: try encoder.encode(names), as: UTF8.self)
     }
 
     static func requirements(model: String, loras: String) throws -> JobRequirements {
-        JobRequirements(model: model.isEmpty ? nil : model, loras: try JSONDecoder().decode([String].self, from: Data(loras.utf8)))
+        JobRequirements(model: model.isEmpty ? nil : model, loras: try names(loras))
+    }
+
+    static func names(_ text: String) throws -> [String] {
+        try JSONDecoder().decode([String].self, from: Data(text.utf8))
     }
 
     /// A row written before failure codes existed may have a message without a code.
@@ -104,7 +120,10 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             failure: failure,
             cancelRequestedAt: cancelRequestedAt,
             result: result,
-            callbackURL: callbackURL
+            callbackURL: callbackURL,
+            timeoutSeconds: timeoutSeconds,
+            notBefore: notBefore,
+            failedBackends: try Self.names(failedBackends)
         )
     }
 }

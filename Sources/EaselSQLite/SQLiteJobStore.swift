@@ -27,7 +27,8 @@ public struct SQLiteJobStore: JobStore {
 
     public func claim(_ id: JobID, backend: String, at date: Date, webhook: WebhookMessage?) async throws -> Job? {
         try await database.write { db -> JobRecord? in
-            guard let record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.queued.rawValue
+            guard let record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.queued.rawValue,
+                  record.notBefore.map({ $0 <= date }) ?? true
             else { return nil }
             let started = try Self.start(record, on: backend, at: date, db)
             if let webhook { try Self.enqueue(webhook, for: started, at: date, db) }
@@ -41,27 +42,29 @@ public struct SQLiteJobStore: JobStore {
         record.startedAt = date
         record.attempts += 1
         record.backend = backend
+        record.notBefore = nil
         try record.update(db)
         return record
     }
 
-    public func queueHeads(limit: Int) async throws -> [QueueHead] {
+    public func queueHeads(limit: Int, at date: Date) async throws -> [QueueHead] {
         try await database.read { db in
             func head(_ row: Row) throws -> QueueHead {
                 QueueHead(
                     id: JobID(rawValue: row["id"]), requirements: try JobRecord.requirements(model: row["model"], loras: row["loras"]),
-                    priority: row["priority"], createdAt: row["created_at"])
+                    priority: row["priority"], createdAt: row["created_at"], failedBackends: try JobRecord.names(row["failed_backends"]))
             }
             var heads: [QueueHead] = []
-            var row = try Row.fetchOne(db, sql: Queries.firstHead)
+            var row = try Row.fetchOne(db, sql: Queries.firstHead, arguments: [date])
             while let found = row, heads.count < limit {
                 heads.append(try head(found))
                 let model: String = found["model"]
-                row = try Row.fetchOne(db, sql: Queries.nextLoRAsHead, arguments: [model, found["loras"] as String])
-                    ?? Row.fetchOne(db, sql: Queries.nextModelHead, arguments: [model])
+                row = try Row.fetchOne(db, sql: Queries.nextLoRAsHead, arguments: [model, found["loras"] as String, date])
+                    ?? Row.fetchOne(db, sql: Queries.nextModelHead, arguments: [model, date])
             }
             // Cut short: the job next in claim order is always a candidate, so no requirement waits for others to drain.
-            if row != nil, let first = try Row.fetchOne(db, sql: Queries.claim), !heads.contains(where: { $0.id.rawValue == first["id"] }) {
+            if row != nil, let first = try Row.fetchOne(db, sql: Queries.claim, arguments: [date]),
+               !heads.contains(where: { $0.id.rawValue == first["id"] }) {
                 heads.append(try head(first))
             }
             return heads
@@ -116,6 +119,24 @@ public struct SQLiteJobStore: JobStore {
                 arguments: [JobStatus.queued.rawValue, refundingAttempt ? 1 : 0, id.rawValue, JobStatus.processing.rawValue])
             return db.changesCount == 1
         }
+    }
+
+    public func retry(_ id: JobID, notBefore: Date, failedOn backend: String) async throws -> Bool {
+        try await database.write { db in
+            guard var record = try JobRecord.fetchOne(db, key: id.rawValue), record.status == JobStatus.processing.rawValue,
+                  record.cancelRequestedAt == nil
+            else { return false }
+            record.status = JobStatus.queued.rawValue
+            record.backend = nil
+            record.notBefore = notBefore
+            record.failedBackends = try JobRecord.lorasText(try JobRecord.names(record.failedBackends) + [backend])
+            try record.update(db)
+            return true
+        }
+    }
+
+    public func nextRetryDue(after date: Date) async throws -> Date? {
+        try await database.read { db in try Date.fetchOne(db, sql: Queries.retryDue, arguments: [date]) }
     }
 
     public func count(of status: JobStatus) async throws -> Int {

@@ -32,7 +32,7 @@ struct GenerationController<Context: RequestContext> {
             return try await service.submit(
                 submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority,
                 requirements: routing.requirements, note: routing.note, callbackURL: submission.callbackURL,
-                idempotency: submission.idempotency)
+                idempotency: submission.idempotency, timeoutSeconds: submission.timeoutSeconds)
         }
         return JSONResponse(.object(["delivery_id": .string(job.id.rawValue)]))
     }
@@ -45,7 +45,8 @@ struct GenerationController<Context: RequestContext> {
             let routing = try routing(of: submission)
             return try await service.generate(
                 submission.parameters, returnFormat: submission.returnFormat, requirements: routing.requirements,
-                note: routing.note, callbackURL: submission.callbackURL, idempotency: submission.idempotency)
+                note: routing.note, callbackURL: submission.callbackURL, idempotency: submission.idempotency,
+                timeoutSeconds: submission.timeoutSeconds)
         }
         return JSONResponse(views.result(of: job, completion: completion))
     }

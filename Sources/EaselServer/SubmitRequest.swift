@@ -19,8 +19,12 @@ struct SubmitRequest {
     var idempotency: IdempotencyKey?
     /// Where the job's webhook events go (`callback_url` in the body): an http or https URL.
     var callbackURL: String?
+    /// The run time an attempt may take on its backend (`timeout_seconds` in the body), at most `maxTimeoutSeconds`.
+    var timeoutSeconds: Double?
 
     static let priorities = -100...100
+    /// A day: longer than any generation, short enough to catch a typo's extra zeros.
+    static let maxTimeoutSeconds = 86_400.0
 
     static func parse(
         _ request: inout Request, defaultReturnFormat: ReturnFormat, maxBodySize: Int
@@ -60,10 +64,14 @@ struct SubmitRequest {
         if let url = body.callbackURL, !WebhookConfiguration.isValidTarget(url) {
             throw APIError.invalid([ParameterError(field: "callback_url", message: "must be an http or https URL")])
         }
+        if let seconds = body.timeoutSeconds, !(seconds > 0 && seconds <= maxTimeoutSeconds) {
+            throw APIError.invalid([ParameterError(
+                field: "timeout_seconds", message: "must be a number of seconds above 0 and at most \(Int(maxTimeoutSeconds))")])
+        }
         return SubmitRequest(
             parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority,
             idempotency: key.map { IdempotencyKey(key: $0, requestDigest: digest(of: bytes, query: request.uri.query)) },
-            callbackURL: body.callbackURL)
+            callbackURL: body.callbackURL, timeoutSeconds: body.timeoutSeconds)
     }
 
     /// The `Idempotency-Key` header: 1 to 255 printable ASCII characters, or a 422 naming it.
@@ -87,15 +95,18 @@ struct SubmitRequest {
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The body read once: the generation parameters and Easel's `model` and `callback_url` beside them.
+    /// The body read once: the generation parameters and Easel's `model`, `callback_url` and `timeout_seconds` beside
+    /// them (the last is Easel's alone: it is not sent to SD.Next).
     private struct Body: Decodable {
         var parameters: GenerationParameters
         var model: String?
         var callbackURL: String?
+        var timeoutSeconds: Double?
 
         private enum Key: String, CodingKey {
             case model
             case callbackURL = "callback_url"
+            case timeoutSeconds = "timeout_seconds"
         }
 
         init(from decoder: any Decoder) throws {
@@ -103,6 +114,8 @@ struct SubmitRequest {
             let container = try decoder.container(keyedBy: Key.self)
             model = try container.decodeIfPresent(String.self, forKey: .model)
             callbackURL = try container.decodeIfPresent(String.self, forKey: .callbackURL)
+            timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
+            parameters.request.further[Key.timeoutSeconds.rawValue] = nil
         }
     }
 

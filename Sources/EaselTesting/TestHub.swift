@@ -75,6 +75,9 @@ public func withHub<Result: Sendable>(
     configuration.worker.pollInterval = .milliseconds(40)
     configuration.worker.cancelPollInterval = .milliseconds(40)
     configuration.worker.interruptInterval = .milliseconds(100)
+    // Retries wait a tenth of a second, not seconds, so that tests of failures do not sit out real backoffs.
+    configuration.worker.retryBackoff.base = .milliseconds(100)
+    configuration.worker.retryBackoff.cap = .milliseconds(400)
     configure(&configuration)
     var logger = Logger(label: "test-hub")
     logger.logLevel = .warning

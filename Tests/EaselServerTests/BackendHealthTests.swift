@@ -33,6 +33,7 @@ import Testing
             let configure: (inout EaselConfiguration) -> Void = {
                 $0.worker.circuitBreaker.failureThreshold = 2
                 $0.worker.circuitBreaker.cooldown = .seconds(1)
+                $0.worker.maxAttempts = 1  // one generation per job, so the failures counted are the jobs'
             }
             try await withHub(backends: emulators.map(\.baseURL), configure: configure) { hub in
                 try await withSocket(hub) { socket in

@@ -13,7 +13,8 @@ import Testing
 
     @Test func backendErrorsFailTheJobWithSDNextsMessage() async throws {
         try await withEmulators(count: 1) { emulators in
-            try await withHub(backends: emulators.map(\.baseURL)) { hub in
+            // One attempt per job (RetryTests covers the retries of these failures).
+            try await withHub(backends: emulators.map(\.baseURL), configure: { $0.worker.maxAttempts = 1 }) { hub in
                 try await withSocket(hub) { socket in
                     try await socket.subscribeToAll()
 

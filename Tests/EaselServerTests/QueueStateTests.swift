@@ -91,7 +91,8 @@ import Testing
         _ = try await crashed.requestCancel(cancelled.id, at: Date())
 
         try await withEmulators(count: 1) { emulators in
-            try await withHub(backends: emulators.map(\.baseURL), dataDirectory: folder) { hub in
+            // Two attempts in all, so the job claimed twice is on its last.
+            try await withHub(backends: emulators.map(\.baseURL), dataDirectory: folder, configure: { $0.worker.maxAttempts = 2 }) { hub in
                 func delivery(_ job: Job) async throws -> JSONValue? {
                     try await hub.request(.GET, "/api/v1/generation/jobs/\(job.id.rawValue)").body["delivery"]
                 }
