@@ -32,16 +32,22 @@ public struct ResumePosition: Sendable, Equatable {
 
 /// A `subscribe` request.
 public struct Subscription: Sendable, Equatable {
-    public var selection: JobSelection
+    /// nil when the subscribe names no jobs: it only turns metrics on or off (`metrics` given, `job_ids` absent).
+    public var selection: JobSelection?
     /// Present when a reconnecting client asks for what it missed.
     public var resume: ResumePosition?
     /// The origin's `include_previews`: this connection wants `preview_image` filled in `progress_update`.
     public var includePreviews: Bool
+    /// Present when the subscribe says `metrics`: start (or stop) this connection's `metrics_update`s.
+    public var metrics: MetricsRequest?
 
-    public init(_ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false) {
+    public init(
+        _ selection: JobSelection?, resume: ResumePosition? = nil, includePreviews: Bool = false, metrics: MetricsRequest? = nil
+    ) {
         self.selection = selection
         self.resume = resume
         self.includePreviews = includePreviews
+        self.metrics = metrics
     }
 }
 
@@ -50,6 +56,8 @@ public enum ClientMessage: Sendable, Equatable {
     case subscribe(Subscription)
     case unsubscribe(JobSelection)
     case ping(echo: JSONValue?)
+    /// `unsubscribe` with `"metrics": true`: no more `metrics_update`s.
+    case unsubscribeMetrics
 
     /// Parses one text frame, or says precisely what is wrong with it.
     public static func parse(_ text: String) -> Result<ClientMessage, ProtocolError> {
@@ -63,12 +71,17 @@ public enum ClientMessage: Sendable, Equatable {
         case "subscribe":
             return selection(fields["job_ids"], requestType: type).flatMap { selection in
                 resume(since: fields["since"], epoch: fields["epoch"]).flatMap { resume in
-                    includePreviews(fields["include_previews"]).map {
-                        .subscribe(Subscription(selection, resume: resume, includePreviews: $0))
+                    includePreviews(fields["include_previews"]).flatMap { previews in
+                        metricsRequest(fields).map { metrics -> ClientMessage in
+                            // `metrics` alone subscribes to no job: only an explicit `job_ids: null` means all of them.
+                            let jobs = metrics != nil && fields["job_ids"] == nil ? nil : selection
+                            return .subscribe(Subscription(jobs, resume: resume, includePreviews: previews, metrics: metrics))
+                        }
                     }
                 }
             }
         case "unsubscribe":
+            if let metrics = metricsUnsubscription(fields) { return metrics }
             return selection(fields["job_ids"], requestType: type).map(ClientMessage.unsubscribe)
         case "ping":
             return .success(.ping(echo: fields["data"]))

@@ -26,6 +26,9 @@ public struct RealtimeConfiguration: Sendable {
     /// Asked before every upgrade to the progress socket; a refusal is answered with its HTTP status and a JSON
     /// body, and no socket is opened. Default: accept every request.
     public var admission = SocketAdmission.acceptAll
+    /// How often the server computes and sends `metrics_update` to metrics subscribers; a subscriber's own
+    /// `metrics_interval` is rounded to a whole number of these. Default 1 s.
+    public var metricsInterval: Duration = .seconds(1)
 
     public init() {}
 }
