@@ -17,10 +17,10 @@ public struct MetricsRequest: Sendable, Equatable {
 
 extension ProtocolError.Code {
     /// `metrics` is not `true` or `false`, or an unsubscribe names both metrics and jobs.
-    public static let invalidMetrics = Code(rawValue: "invalid_metrics")
+    public static let invalidMetrics = ProtocolError.Code(rawValue: "invalid_metrics")
     /// `metrics_interval` is not a number of seconds within `MetricsRequest.intervalRange`, or comes without
     /// `metrics: true`.
-    public static let invalidMetricsInterval = Code(rawValue: "invalid_metrics_interval")
+    public static let invalidMetricsInterval = ProtocolError.Code(rawValue: "invalid_metrics_interval")
 }
 
 extension ClientMessage {
