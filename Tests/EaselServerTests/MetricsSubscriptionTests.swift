@@ -1,6 +1,7 @@
 import DynamicJSON
 import EaselClient
 import EaselProtocol
+import EaselServer
 import EaselTesting
 import Foundation
 import Testing
