@@ -10,6 +10,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case queue
     case models
     case gateway
+    case metricsSubscribers = "metrics-subscribers"
 
     func run(_ settings: BenchSettings) async throws -> BenchReport {
         switch self {
@@ -20,6 +21,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .queue: try await QueueRun(settings: settings).run()
         case .models: try await ModelsRun(settings: settings).run()
         case .gateway: try await GatewayRun(settings: settings).run()
+        case .metricsSubscribers: try await MetricsSubscribersRun(settings: settings).run()
         }
     }
 }

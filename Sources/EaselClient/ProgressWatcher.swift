@@ -51,11 +51,18 @@ public struct ProgressWatcher: Sendable {
     public func withEvents<Result>(
         subscribing selection: JobSelection, _ body: (AsyncThrowingStream<Event, any Error>) async throws -> Result
     ) async throws -> Result {
+        try await withEvents(subscribing: Subscription(selection), body)
+    }
+
+    /// The same, with any subscribe (metrics only, for `easel watch --metrics`).
+    public func withEvents<Result>(
+        subscribing subscription: Subscription, _ body: (AsyncThrowingStream<Event, any Error>) async throws -> Result
+    ) async throws -> Result {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    try await connectionLoop(selection: selection, continuation: continuation)
+                    try await connectionLoop(subscription: subscription, continuation: continuation)
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
@@ -67,9 +74,9 @@ public struct ProgressWatcher: Sendable {
     }
 
     private func connectionLoop(
-        selection: JobSelection, continuation: AsyncThrowingStream<Event, any Error>.Continuation
+        subscription: Subscription, continuation: AsyncThrowingStream<Event, any Error>.Continuation
     ) async throws {
-        let subscribe = ClientMessage.subscribe(Subscription(selection)).encoded()
+        let subscribe = ClientMessage.subscribe(subscription).encoded()
         var attempt = 0
         var delay = configuration.reconnectDelay
         var lostAt: ContinuousClock.Instant?

@@ -57,6 +57,11 @@ struct Serve: AsyncParsableCommand {
         help: "How long broadcast frames wait so that events close together share one socket write (0 writes at once).")
     var writeDelayMilliseconds = 2
 
+    @Option(
+        name: .customLong("metrics-interval"),
+        help: "Seconds between metrics_update messages to metrics subscribers (0.25 to 60).")
+    var metricsInterval = 1.0
+
     @Option(name: .customLong("max-request-mib"), help: "Largest generation request body, in MiB (413 beyond it).")
     var maxRequestMiB = ParameterLimits().maxRequestBytes >> 20
 
@@ -89,6 +94,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--unsafe-poll-interval-ms must be between 1 and 10000")
         }
         guard (0...100).contains(writeDelayMilliseconds) else { throw ValidationError("--write-delay-ms must be between 0 and 100") }
+        guard (0.25...60).contains(metricsInterval) else {
+            throw ValidationError("--metrics-interval must be between 0.25 and 60 seconds")
+        }
         if let emulator, !(0...64).contains(emulator) { throw ValidationError("--emulator must be between 0 and 64") }
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
@@ -139,6 +147,7 @@ struct Serve: AsyncParsableCommand {
         configuration.databasePath = database
         configuration.worker.pollInterval = .milliseconds(unsafePollIntervalMilliseconds ?? pollIntervalMilliseconds)
         configuration.realtime.writeDelay = .milliseconds(writeDelayMilliseconds)
+        configuration.realtime.metricsInterval = .milliseconds(Int((metricsInterval * 1000).rounded()))
         configuration.limits.maxRequestBytes = maxRequestMiB << 20
         configuration.limits.maxImageBytes = maxImageMiB << 20
         configuration.webhooks = try webhooks.configuration()

@@ -27,6 +27,8 @@ public struct EaselMetrics: Sendable {
     public let progressCoalesced: Counter
     /// Connections closed because they stopped reading (4008).
     public let slowConsumerCloses: Counter
+    /// The last minutes of job starts and ends, for the live metrics panel (`metrics_update`).
+    public let recent = RecentJobs()
 
     public init(factory: any MetricsFactory) {
         func counter(_ name: String, _ dimensions: [(String, String)] = []) -> Counter {

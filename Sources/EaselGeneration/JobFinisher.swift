@@ -26,6 +26,7 @@ struct JobFinisher: Sendable {
         events.publish(.completed(presenter.completion(for: ended)), for: id)
         metrics.finished(outcome.status)?.increment()
         if let duration = ended.duration { metrics.jobRun.recordSeconds(duration) }
+        metrics.recent.recordEnd(outcome.status, runSeconds: ended.duration)
         return ended
     }
 

@@ -31,6 +31,7 @@ struct JobRun {
         }
         if let startedAt = job.startedAt {
             service.metrics.jobWait.recordSeconds(startedAt.timeIntervalSince(job.createdAt))
+            service.metrics.recent.recordWait(startedAt.timeIntervalSince(job.createdAt))
         }
         let plan = GenerationPlan(job.parameters.request)
         let started = JobProgressState(status: .processing, fraction: 0, currentStep: 0, totalSteps: plan.totalSteps)

@@ -9,10 +9,15 @@ extension ClientMessage {
         var fields: [String: JSONValue] = [:]
         switch self {
         case .subscribe(let subscription):
-            fields = ["type": .string("subscribe"), "job_ids": Self.wire(subscription.selection)]
+            fields = ["type": .string("subscribe")]
+            if let selection = subscription.selection { fields["job_ids"] = Self.wire(selection) }
             if subscription.includePreviews { fields["include_previews"] = .bool(true) }
             if let rate = subscription.previewRate { fields["preview_rate"] = .number(rate) }
             if let maxBytes = subscription.previewMaxBytes { fields["preview_max_bytes"] = .number(Double(maxBytes)) }
+            if let metrics = subscription.metrics {
+                fields["metrics"] = .bool(metrics.enabled)
+                if let interval = metrics.interval { fields["metrics_interval"] = .number(interval) }
+            }
             if let resume = subscription.resume {
                 fields["since"] = .object(Dictionary(uniqueKeysWithValues: resume.since.map {
                     ($0.key.rawValue, JSONValue.number(Double($0.value)))
@@ -21,6 +26,8 @@ extension ClientMessage {
             }
         case .unsubscribe(let selection):
             fields = ["type": .string("unsubscribe"), "job_ids": Self.wire(selection)]
+        case .unsubscribeMetrics:
+            fields = ["type": .string("unsubscribe"), "metrics": .bool(true)]
         case .ping(let echo):
             fields = ["type": .string("ping")]
             if let echo { fields["data"] = echo }

@@ -32,7 +32,8 @@ public struct ResumePosition: Sendable, Equatable {
 
 /// A `subscribe` request.
 public struct Subscription: Sendable, Equatable {
-    public var selection: JobSelection
+    /// nil when the subscribe names no jobs: it only turns metrics on or off (`metrics` given, `job_ids` absent).
+    public var selection: JobSelection?
     /// Present when a reconnecting client asks for what it missed.
     public var resume: ResumePosition?
     /// The origin's `include_previews`: this connection wants `preview_image` filled in `progress_update`.
@@ -41,16 +42,19 @@ public struct Subscription: Sendable, Equatable {
     public var previewRate: Double?
     /// `preview_max_bytes`: a progress update bigger than this with its preview goes without it.
     public var previewMaxBytes: Int?
+    /// Present when the subscribe says `metrics`: start (or stop) this connection's `metrics_update`s.
+    public var metrics: MetricsRequest?
 
     public init(
-        _ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false,
-        previewRate: Double? = nil, previewMaxBytes: Int? = nil
+        _ selection: JobSelection?, resume: ResumePosition? = nil, includePreviews: Bool = false,
+        previewRate: Double? = nil, previewMaxBytes: Int? = nil, metrics: MetricsRequest? = nil
     ) {
         self.selection = selection
         self.resume = resume
         self.includePreviews = includePreviews
         self.previewRate = previewRate
         self.previewMaxBytes = previewMaxBytes
+        self.metrics = metrics
     }
 }
 
@@ -59,6 +63,8 @@ public enum ClientMessage: Sendable, Equatable {
     case subscribe(Subscription)
     case unsubscribe(JobSelection)
     case ping(echo: JSONValue?)
+    /// `unsubscribe` with `"metrics": true`: no more `metrics_update`s.
+    case unsubscribeMetrics
 
     /// Parses one text frame, or says precisely what is wrong with it.
     public static func parse(_ text: String) -> Result<ClientMessage, ProtocolError> {
@@ -72,16 +78,21 @@ public enum ClientMessage: Sendable, Equatable {
         case "subscribe":
             return selection(fields["job_ids"], requestType: type).flatMap { selection in
                 resume(since: fields["since"], epoch: fields["epoch"]).flatMap { resume in
-                    includePreviews(fields["include_previews"]).flatMap { includePreviews in
-                        previewLimits(rate: fields["preview_rate"], maxBytes: fields["preview_max_bytes"]).map {
-                            .subscribe(Subscription(
-                                selection, resume: resume, includePreviews: includePreviews,
-                                previewRate: $0.rate, previewMaxBytes: $0.maxBytes))
+                    includePreviews(fields["include_previews"]).flatMap { previews in
+                        previewLimits(rate: fields["preview_rate"], maxBytes: fields["preview_max_bytes"]).flatMap { limits in
+                            metricsRequest(fields).map { metrics -> ClientMessage in
+                                // `metrics` alone subscribes to no job: only an explicit `job_ids: null` means all of them.
+                                let jobs = metrics != nil && fields["job_ids"] == nil ? nil : selection
+                                return .subscribe(Subscription(
+                                    jobs, resume: resume, includePreviews: previews,
+                                    previewRate: limits.rate, previewMaxBytes: limits.maxBytes, metrics: metrics))
+                            }
                         }
                     }
                 }
             }
         case "unsubscribe":
+            if let metrics = metricsUnsubscription(fields) { return metrics }
             return selection(fields["job_ids"], requestType: type).map(ClientMessage.unsubscribe)
         case "ping":
             return .success(.ping(echo: fields["data"]))

@@ -38,7 +38,7 @@ extension ServerMessage {
             return .connected(connectionID: connected.connectionID, epoch: connected.epoch ?? "")
         case "subscription_confirmed":
             let confirmed = try payload(SelectionData.self)
-            return .subscriptionConfirmed(jobIDs: confirmed.jobIDs, recovered: confirmed.recovered)
+            return .subscriptionConfirmed(jobIDs: confirmed.jobIDs, recovered: confirmed.recovered, metricsInterval: confirmed.metricsInterval)
         case "unsubscription_confirmed":
             return .unsubscriptionConfirmed(jobIDs: try payload(SelectionData.self).jobIDs)
         case "pong":
@@ -46,6 +46,8 @@ extension ServerMessage {
         case "error":
             let error = try payload(ErrorData.self)
             return .error(ProtocolError(ProtocolError.Code(rawValue: error.code), error.message, requestType: error.requestType))
+        case "queue_paused", "queue_resumed", "backend_drained", "backend_resumed", "metrics_update":
+            return try decodeQueueState(type: type, from: data)
         case "generation_started":
             let started = try payload(StartedData.self)
             return event(started.jobID, started.seq, .started(started.params))
@@ -89,7 +91,8 @@ private struct ConnectedData: Decodable {
 private struct SelectionData: Decodable {
     let jobIDs: [String]?
     let recovered: [String: Bool]?
-    enum CodingKeys: String, CodingKey { case jobIDs = "job_ids", recovered }
+    let metricsInterval: Double?
+    enum CodingKeys: String, CodingKey { case jobIDs = "job_ids", recovered, metricsInterval = "metrics_interval" }
 }
 
 private struct PongData: Decodable {

@@ -9,11 +9,18 @@ public enum ServerMessage: Sendable, Equatable {
     case connected(connectionID: String, epoch: String)
     /// `recovered` is present only when the subscribe asked to resume (`since`): per job, whether exactly the
     /// missed events follow (true) or a snapshot of the current state (false).
-    case subscriptionConfirmed(jobIDs: [String]?, recovered: [String: Bool]?)
+    /// `metricsInterval` is present when the connection receives `metrics_update`s after this subscribe: its interval.
+    case subscriptionConfirmed(jobIDs: [String]?, recovered: [String: Bool]?, metricsInterval: Double? = nil)
     case unsubscriptionConfirmed(jobIDs: [String]?)
     case pong(echo: JSONValue?)
     case error(ProtocolError)
     case job(JobEvent)
+    /// The whole queue was paused or resumed (`POST generation/queue/pause|resume`); sent to every socket.
+    case queuePaused, queueResumed
+    /// One backend was drained or put back in dispatch; sent to every socket.
+    case backendDrained(backendID: String, url: String), backendResumed(backendID: String, url: String)
+    /// The live figures, to metrics subscribers.
+    case metricsUpdate(MetricsSnapshot)
 
     /// The `type` field.
     public var type: String {
@@ -23,6 +30,11 @@ public enum ServerMessage: Sendable, Equatable {
         case .unsubscriptionConfirmed: "unsubscription_confirmed"
         case .pong: "pong"
         case .error: "error"
+        case .queuePaused: "queue_paused"
+        case .queueResumed: "queue_resumed"
+        case .backendDrained: "backend_drained"
+        case .backendResumed: "backend_resumed"
+        case .metricsUpdate: "metrics_update"
         case .job(let event):
             switch event.kind {
             case .started: "generation_started"
@@ -73,15 +85,25 @@ private struct MessageData: Encodable {
     }
 
     func encode(to encoder: any Encoder) throws {
+        if case .metricsUpdate(let snapshot) = message { return try snapshot.encode(to: encoder) }
         var data = encoder.container(keyedBy: Key.self)
         switch message {
         case .connected(let connectionID, let epoch):
             try data.encode(connectionID, forKey: Key("connection_id"))
             try data.encode("Connected to progress monitoring", forKey: Key("message"))
             try data.encode(epoch, forKey: Key("epoch"))
-        case .subscriptionConfirmed(let jobIDs, let recovered):
+        case .subscriptionConfirmed(let jobIDs, let recovered, let metricsInterval):
             try data.encode(jobIDs, forKey: Key("job_ids"))
             if let recovered { try data.encode(recovered, forKey: Key("recovered")) }
+            if let metricsInterval { try data.encode(metricsInterval, forKey: Key("metrics_interval")) }
+        case .queuePaused, .queueResumed:
+            try data.encode(message == .queuePaused, forKey: Key("paused"))
+        case .backendDrained(let backendID, let url), .backendResumed(let backendID, let url):
+            try data.encode(backendID, forKey: Key("backend_id"))
+            try data.encode(url, forKey: Key("url"))
+            try data.encode(message == .backendDrained(backendID: backendID, url: url), forKey: Key("draining"))
+        case .metricsUpdate:
+            break
         case .unsubscriptionConfirmed(let jobIDs):
             try data.encode(jobIDs, forKey: Key("job_ids"))
         case .pong(let echo):

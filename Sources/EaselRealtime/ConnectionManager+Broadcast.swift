@@ -20,7 +20,7 @@ extension ConnectionManager {
             (registry.deliveries(of: event.jobID), previewFrame == nil ? [] : registry.previewing)
         }
         let isProgress = if case .progress = event.kind { true } else { false }
-        let delay = TimeAmount.nanoseconds(configuration.writeDelay.nanoseconds)
+        let delay = writeDelay
         let metrics = self.metrics
         var recipients = 0
         for delivery in deliveries {
@@ -42,18 +42,26 @@ extension ConnectionManager {
                     }
                 }
                 if coalesced > 0 { metrics.progressCoalesced.increment(by: coalesced) }
-                guard !waiting.isEmpty else { return }
-                let due = waiting
-                // After `writeDelay`, so that events close together share each socket's write.
-                if delay > .zero {
-                    delivery.loop.scheduleTask(in: delay) { for connection in due { connection.handler.value.drainDue() } }
-                } else {
-                    for connection in due { connection.handler.value.drainDue() }
-                }
+                Self.drain(waiting, on: delivery.loop, after: delay)
             }
         }
         metrics.eventsPublished.increment()
         metrics.messagesDelivered.increment(by: recipients)
+    }
+}
+
+extension ConnectionManager {
+    var writeDelay: TimeAmount { .nanoseconds(configuration.writeDelay.nanoseconds) }
+
+    /// Writes the frames waiting on `connections` after `delay`, so that frames close together share each socket's
+    /// write; one timer for all of them. Runs on `loop`.
+    static func drain(_ connections: [Connection], on loop: any EventLoop, after delay: TimeAmount) {
+        guard !connections.isEmpty else { return }
+        if delay > .zero {
+            loop.scheduleTask(in: delay) { for connection in connections { connection.handler.value.drainDue() } }
+        } else {
+            for connection in connections { connection.handler.value.drainDue() }
+        }
     }
 }
 

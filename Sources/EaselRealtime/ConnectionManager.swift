@@ -18,6 +18,8 @@ public final class ConnectionManager: Sendable {
         var subscriptions: [String: Set<JobID>] = [:]
         /// Connections that asked for live previews.
         var previewing: Set<String> = []
+        /// Metrics subscribers: connection id → every how many sampler ticks it gets a `metrics_update`.
+        var metricsEvery: [String: Int] = [:]
     }
 
     let registry = Mutex(Registry())
@@ -51,6 +53,7 @@ public final class ConnectionManager: Sendable {
             metrics.socketConnections.decrement()
             registry.setFollowsAllJobs(connection, false)
             registry.previewing.remove(id)
+            registry.metricsEvery[id] = nil
             for jobID in registry.subscriptions.removeValue(forKey: id) ?? [] {
                 removeSubscriber(id, from: jobID, in: &registry)
             }

@@ -126,9 +126,9 @@ final class ProgressSocketHandler: ChannelInboundHandler, RemovableChannelHandle
 
     // MARK: Inputs from the registry and the service (always on the event loop)
 
-    /// Queues a broadcast frame; true when the caller must call `drainDue` after the write delay (a broadcast sets
+    /// Queues a broadcast frame (`event` nil: a frame about no job, in the lifecycle lane); true when the caller must call `drainDue` after the write delay (a broadcast sets
     /// one timer per event loop for all its recipients). `coalesced` counts for metrics.
-    func deliver(_ frame: ByteBuffer, preview: ByteBuffer?, event: EventTag, now: NIODeadline) -> (needsDrain: Bool, coalesced: Bool) {
+    func deliver(_ frame: ByteBuffer, preview: ByteBuffer?, event: EventTag?, now: NIODeadline) -> (needsDrain: Bool, coalesced: Bool) {
         let (result, action) = machine.push(frame, preview: preview, event: event, now: now)
         switch action {
         case .none: return (false, result == .coalesced)

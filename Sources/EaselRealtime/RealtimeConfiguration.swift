@@ -32,6 +32,9 @@ public struct RealtimeConfiguration: Sendable {
     /// Largest `progress_update` with its preview a connection is sent, in bytes; a bigger update goes without its
     /// preview. A subscribe may ask for less (`preview_max_bytes`). Default 512 KiB.
     public var maxPreviewBytes = 512 * 1024
+    /// How often the server computes and sends `metrics_update` to metrics subscribers; a subscriber's own
+    /// `metrics_interval` is rounded to a whole number of these. Default 1 s.
+    public var metricsInterval: Duration = .seconds(1)
 
     public init() {}
 }

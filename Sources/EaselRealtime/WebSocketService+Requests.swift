@@ -56,6 +56,9 @@ extension WebSocketService {
             reply(.unsubscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
         case .success(.subscribe(let subscription)):
             await subscribe(connection, to: subscription)
+        case .success(.unsubscribeMetrics):
+            manager.setMetricsSubscription(connection, everyTicks: nil)
+            reply(.unsubscriptionConfirmed(jobIDs: []), to: connection)
         }
     }
 
@@ -68,12 +71,12 @@ extension WebSocketService {
         // Jobs brought up to date below. Their live events wait until the catch-up is queued, then follow it, so a
         // live event cannot overtake (and, as a duplicate, suppress) an event it follows.
         var caughtUp = Set(resume.map { Array($0.since.keys) } ?? [])
-        if case .jobs(let ids) = selection { caughtUp.formUnion(ids) }
+        if case .jobs(let ids)? = selection { caughtUp.formUnion(ids) }
         connection.beginCatchUp(caughtUp)
         if subscription.previewRate != nil || subscription.previewMaxBytes != nil {
             connection.limitPreviews(perSecond: subscription.previewRate, maxBytes: subscription.previewMaxBytes)
         }
-        guard manager.subscribe(connection, to: selection, includePreviews: subscription.includePreviews) else {
+        if let selection, !manager.subscribe(connection, to: selection, includePreviews: subscription.includePreviews) {
             reply(.error(ProtocolError(
                 .tooManySubscriptions,
                 "A connection may hold at most \(configuration.maxSubscriptionsPerConnection) job subscriptions",
@@ -83,7 +86,7 @@ extension WebSocketService {
         }
         // Duplicate tracking for the jobs named: from the start, or past the position a resume gave.
         var seenUpTo: [JobID: Int] = [:]
-        if case .jobs(let ids) = selection { for jobID in ids { seenUpTo[jobID] = 0 } }
+        if case .jobs(let ids)? = selection { for jobID in ids { seenUpTo[jobID] = 0 } }
         // Read after subscribing: an event published in between is in the history or among the held events.
         var catchUp: [JobID: [JobEvent]] = [:]
         var recovered: [String: Bool] = [:]
@@ -97,7 +100,10 @@ extension WebSocketService {
                 seenUpTo[jobID] = seenUpTo[jobID] ?? 0
             }
         }
-        reply(.subscriptionConfirmed(jobIDs: selection.wireValue, recovered: resume == nil ? nil : recovered), to: connection)
+        let metricsInterval = applyMetrics(subscription.metrics, to: connection)
+        reply(.subscriptionConfirmed(
+            jobIDs: selection.map(\.wireValue) ?? [], recovered: resume == nil ? nil : recovered, metricsInterval: metricsInterval),
+            to: connection)
 
         var unknown: [String] = []
         for jobID in caughtUp where catchUp[jobID] == nil {
@@ -124,7 +130,7 @@ extension WebSocketService {
         }
     }
 
-    private func reply(_ message: ServerMessage, to connection: ConnectionManager.Connection) {
+    func reply(_ message: ServerMessage, to connection: ConnectionManager.Connection) {
         connection.reply(WebSocketWire.textFrame(message.encoded()))
     }
 }

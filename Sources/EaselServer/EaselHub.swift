@@ -87,6 +87,10 @@ public struct EaselHub: Service {
             .init(service: inventory, successTerminationBehavior: .ignore),
             .init(service: webhooks, successTerminationBehavior: .ignore),
             .init(service: positions, successTerminationBehavior: .ignore),
+            .init(
+                service: MetricsSampler(
+                    service: service, backends: backends, webSocket: webSocket, interval: configuration.realtime.metricsInterval),
+                successTerminationBehavior: .ignore),
             .init(service: webSocket), .init(service: application),
         ], logger: logger))
         try await group.run()

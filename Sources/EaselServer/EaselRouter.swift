@@ -46,7 +46,7 @@ enum EaselRouter {
             let group = router.group(RouterPath(prefix))
             generation.addRoutes(to: group)
             InventoryController<Context>(backends: backends, service: service, logger: logger).addRoutes(to: group)
-            QueueController<Context>(service: service, backends: backends).addRoutes(to: group)
+            QueueController<Context>(service: service, backends: backends, webSocket: webSocket).addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
             // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do,
             // and answers a refused upgrade itself); the admission check is asked here too, so the answer does not

@@ -5,7 +5,8 @@
 
 1. loads the page (it starts disconnected), clicks Connect and waits for "connected";
 2. submits a job through the form and waits until its card shows 100 % and a decoded image
-   (naturalWidth > 0), and the bar's fill has finished growing, then saves the screenshot;
+   (naturalWidth > 0), and the bar's fill has finished growing, and the live metrics panel counts the completed
+   job (summary, one row per backend, sparklines with several points), then saves the screenshot;
 3. submits steps=500 and waits for #form-error to name `steps`;
 4. prints READY_TO_STOP and waits for the page to show "disconnected" once the hub is stopped.
 
@@ -96,6 +97,17 @@ class Page:
                     imageWidth: img && img.complete ? img.naturalWidth : 0};
         """, job_id)
 
+    def metrics_panel(self):
+        """What the live metrics panel shows: updates drawn, completed count, backend rows, sparkline points."""
+        return self.driver.execute_script("""
+            const summary = document.getElementById('metrics-summary');
+            const rows = [...document.querySelectorAll('#metrics-backends tbody tr')];
+            return {updates: Number(summary.dataset.updates || 0), completed: Number(summary.dataset.completed || 0),
+                    backends: rows.map((row) => row.querySelector('td.state').dataset.state),
+                    points: Number(document.getElementById('spark-queued').dataset.points || 0),
+                    queueState: document.getElementById('queue-state').textContent};
+        """)
+
     def message_log(self):
         return self.element("#log").text
 
@@ -124,6 +136,14 @@ def run(page, screenshot):
     state = page.wait(f"job {job_id} to reach 100 % with a decoded image", finished)
     if state["status"] != "completed" or state["label"].strip() != "100 %":
         raise AssertionError(f"job card ended as {state}")
+
+    def metrics_filled():
+        panel = page.metrics_panel()
+        return panel if panel["completed"] >= 1 and panel["points"] >= 2 and panel["backends"] else None
+    panel = page.wait("the live metrics panel to count the completed job", metrics_filled)
+    if panel["queueState"] != "queue running" or any(s not in ("idle", "busy", "unknown") for s in panel["backends"]):
+        raise AssertionError(f"metrics panel shows {panel}")
+    step(f"metrics panel: {panel['updates']} updates, backends {panel['backends']}, {panel['points']} chart points")
     page.driver.save_screenshot(screenshot)
     step(f"completed: progress 100 %, image {state['imageWidth']} px wide; screenshot {screenshot}")
 

@@ -20,6 +20,7 @@ struct BrowserClientTests {
                     let status = try await browser.exitStatus(within: 90)
                     #expect(status == 0, "\(browser.output)\n\(browser.errors)")
                     #expect(browser.output.contains("browser: completed: progress 100 %"))
+                    #expect(browser.output.contains("browser: metrics panel:"))
                     #expect(browser.output.contains("browser: rejected submission shown: steps"))
                     #expect(browser.output.contains("browser: disconnected after the server stopped"))
                 }
