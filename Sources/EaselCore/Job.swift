@@ -79,6 +79,11 @@ public struct Job: Sendable, Equatable {
     public var result: JobResult?
     /// Where this job's webhook events go (the submit's `callback_url`), beside the server-wide ones.
     public var callbackURL: String?
+    /// The batch it was submitted with, if any.
+    public var batchID: BatchID?
+    /// Its place among queued jobs of the same priority (lower runs first): the submit time in seconds since 1970,
+    /// until `move` changes it, so `createdAt` keeps meaning "submitted at".
+    public var queueOrder: Double
 
     public init(
         id: JobID = .make(),
@@ -95,7 +100,9 @@ public struct Job: Sendable, Equatable {
         failure: JobFailure? = nil,
         cancelRequestedAt: Date? = nil,
         result: JobResult? = nil,
-        callbackURL: String? = nil
+        callbackURL: String? = nil,
+        batchID: BatchID? = nil,
+        queueOrder: Double? = nil
     ) {
         self.id = id
         self.parameters = parameters
@@ -112,6 +119,8 @@ public struct Job: Sendable, Equatable {
         self.cancelRequestedAt = cancelRequestedAt
         self.result = result
         self.callbackURL = callbackURL
+        self.batchID = batchID
+        self.queueOrder = queueOrder ?? createdAt.timeIntervalSince1970
     }
 
     /// The human reason the job did not complete.

@@ -76,6 +76,7 @@ extension JobRecord {
                 CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
                 """)
         }
+        registerBatches(in: &migrator)
         return migrator
     }
 

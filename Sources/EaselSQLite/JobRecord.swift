@@ -27,6 +27,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var loras: String
     /// The submit's `callback_url`, when it gave one.
     var callbackURL: String?
+    var batchID: String?
+    /// `Job.queueOrder`: claim order within a priority.
+    var queueOrder: Double
 
     enum CodingKeys: String, CodingKey {
         case id, prompt, params
@@ -40,6 +43,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case cancelRequestedAt = "cancel_requested_at"
         case result, model, loras
         case callbackURL = "callback_url"
+        case batchID = "batch_id"
+        case queueOrder = "queue_order"
     }
 
     static let encoder: JSONEncoder = {
@@ -67,6 +72,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         model = job.requirements.model ?? ""
         loras = try Self.lorasText(job.requirements.loras)
         callbackURL = job.callbackURL
+        batchID = job.batchID?.rawValue
+        queueOrder = job.queueOrder
     }
 
     static func lorasText(_ names: [String]) throws -> String {
@@ -104,7 +111,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             failure: failure,
             cancelRequestedAt: cancelRequestedAt,
             result: result,
-            callbackURL: callbackURL
+            callbackURL: callbackURL,
+            batchID: batchID.map(BatchID.init(rawValue:)),
+            queueOrder: queueOrder
         )
     }
 }

@@ -6,22 +6,22 @@ extension SQLiteJobStore {
     /// may pick another index on `status` and sort every matching row. `queryPlans()` shows how SQLite runs them.
     enum Queries {
         static let claim = """
-            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1
+            SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY priority DESC, queue_order ASC, rowid ASC LIMIT 1
             """
         static let firstHead = """
-            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
-            ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            SELECT id, model, loras, priority, created_at, queue_order FROM job INDEXED BY job_route WHERE status = 'queued'
+            ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1
             """
         /// The next group with the same model. (Not `(model, loras) > (?, ?)`: SQLite seeks on the first column of a
         /// row value only and walks the rest of the group, whose length is the queue's.)
         static let nextLoRAsHead = """
-            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND model = ? AND loras > ? ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            SELECT id, model, loras, priority, created_at, queue_order FROM job INDEXED BY job_route WHERE status = 'queued'
+            AND model = ? AND loras > ? ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1
             """
         /// The first group of the next model.
         static let nextModelHead = """
-            SELECT id, model, loras, priority, created_at FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND model > ? ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            SELECT id, model, loras, priority, created_at, queue_order FROM job INDEXED BY job_route WHERE status = 'queued'
+            AND model > ? ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1
             """
         static let active = """
             SELECT * FROM job INDEXED BY job_active WHERE status IN ('queued', 'processing')
@@ -45,6 +45,7 @@ extension SQLiteJobStore {
                        "nextModelHead": Queries.nextModelHead, "active": Queries.active, "completed": Queries.completed,
                        "completedBefore": Queries.completedBefore, "processing": Queries.processing,
                        "webhookDue": WebhookQueries.due, "webhookOfJob": WebhookQueries.ofJob]
+            .merging(BatchQueries.all) { first, _ in first }
         return try await database.read { db in
             try queries.mapValues { sql in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.replacingOccurrences(of: "= ?", with: "= 'x'")

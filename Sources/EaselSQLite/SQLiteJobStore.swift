@@ -50,7 +50,7 @@ public struct SQLiteJobStore: JobStore {
             func head(_ row: Row) throws -> QueueHead {
                 QueueHead(
                     id: JobID(rawValue: row["id"]), requirements: try JobRecord.requirements(model: row["model"], loras: row["loras"]),
-                    priority: row["priority"], createdAt: row["created_at"])
+                    priority: row["priority"], createdAt: row["created_at"], queueOrder: row["queue_order"])
             }
             var heads: [QueueHead] = []
             var row = try Row.fetchOne(db, sql: Queries.firstHead)

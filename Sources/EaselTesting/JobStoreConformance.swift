@@ -13,7 +13,7 @@ public enum JobStoreConformance {
     }
 
     public static let checks: [Check] =
-        lifecycleChecks + listChecks + kindChecks + routingChecks + webhookChecks + queueControlChecks
+        lifecycleChecks + listChecks + kindChecks + routingChecks + webhookChecks + queueControlChecks + batchChecks
 
     static func job(_ prompt: String, priority: Int = 0, at seconds: Double) -> Job {
         Job(parameters: GenerationParameters(prompt: prompt), priority: priority, createdAt: Date(timeIntervalSince1970: seconds))
