@@ -73,6 +73,9 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var webhooks: WebhookOptions
 
+    @Option(name: .customLong("max-batch-size"), help: "Most jobs one batch may hold (a larger one is refused: batch_too_large).")
+    var maxBatchSize = EaselConfiguration().maxBatchSize
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -91,6 +94,7 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
         }
+        guard (1...1_000_000).contains(maxBatchSize) else { throw ValidationError("--max-batch-size must be between 1 and 1000000") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
         _ = try emulatorConfigurations()
@@ -140,6 +144,7 @@ struct Serve: AsyncParsableCommand {
         configuration.limits.maxRequestBytes = maxRequestMiB << 20
         configuration.limits.maxImageBytes = maxImageMiB << 20
         configuration.webhooks = try webhooks.configuration()
+        configuration.maxBatchSize = maxBatchSize
         configuration.worker.dispatch = DispatchPolicy(
             modelAware: dispatch == "model-aware", patience: .milliseconds(dispatchPatienceMilliseconds))
         let (host, logger) = (self.host, logger)

@@ -11,6 +11,7 @@ extension ClientMessage {
         case .subscribe(let subscription):
             fields = ["type": .string("subscribe"), "job_ids": Self.wire(subscription.selection)]
             if subscription.includePreviews { fields["include_previews"] = .bool(true) }
+            if !subscription.batchIDs.isEmpty { fields["batch_ids"] = .array(subscription.batchIDs.map { .string($0.rawValue) }) }
             if let resume = subscription.resume {
                 fields["since"] = .object(Dictionary(uniqueKeysWithValues: resume.since.map {
                     ($0.key.rawValue, JSONValue.number(Double($0.value)))
@@ -22,6 +23,8 @@ extension ClientMessage {
         case .ping(let echo):
             fields = ["type": .string("ping")]
             if let echo { fields["data"] = echo }
+        case .request(let request):
+            fields = request.wireFields
         }
         let data = (try? Self.encoder.encode(JSONValue.object(fields))) ?? Data()
         return String(decoding: data, as: UTF8.self)

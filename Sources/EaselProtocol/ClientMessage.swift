@@ -37,11 +37,14 @@ public struct Subscription: Sendable, Equatable {
     public var resume: ResumePosition?
     /// The origin's `include_previews`: this connection wants `preview_image` filled in `progress_update`.
     public var includePreviews: Bool
+    /// Batches followed: their jobs' events, `batch_progress` and `batch_complete`.
+    public var batchIDs: [BatchID]
 
-    public init(_ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false) {
+    public init(_ selection: JobSelection, resume: ResumePosition? = nil, includePreviews: Bool = false, batchIDs: [BatchID] = []) {
         self.selection = selection
         self.resume = resume
         self.includePreviews = includePreviews
+        self.batchIDs = batchIDs
     }
 }
 
@@ -50,6 +53,8 @@ public enum ClientMessage: Sendable, Equatable {
     case subscribe(Subscription)
     case unsubscribe(JobSelection)
     case ping(echo: JSONValue?)
+    /// submit, submit_batch, cancel, reprioritize, move (`ClientMessage+Requests.swift`).
+    case request(QueueRequest)
 
     /// Parses one text frame, or says precisely what is wrong with it.
     public static func parse(_ text: String) -> Result<ClientMessage, ProtocolError> {
@@ -61,20 +66,26 @@ public enum ClientMessage: Sendable, Equatable {
         }
         switch type {
         case "subscribe":
-            return selection(fields["job_ids"], requestType: type).flatMap { selection in
+            // Batches alone (no `job_ids`) subscribe to no single job, not to every job.
+            let jobIDs = fields["job_ids"] == nil && fields["batch_ids"] != nil ? JSONValue.array([]) : fields["job_ids"]
+            return selection(jobIDs, requestType: type).flatMap { selection in
                 resume(since: fields["since"], epoch: fields["epoch"]).flatMap { resume in
-                    includePreviews(fields["include_previews"]).map {
-                        .subscribe(Subscription(selection, resume: resume, includePreviews: $0))
+                    includePreviews(fields["include_previews"]).flatMap { previews in
+                        batchIDs(fields["batch_ids"]).map {
+                            .subscribe(Subscription(selection, resume: resume, includePreviews: previews, batchIDs: $0))
+                        }
                     }
                 }
             }
+        case _ where queueRequestTypes.contains(type):
+            return parseQueueRequest(type: type, fields)
         case "unsubscribe":
             return selection(fields["job_ids"], requestType: type).map(ClientMessage.unsubscribe)
         case "ping":
             return .success(.ping(echo: fields["data"]))
         default:
             return .failure(ProtocolError(
-                .unknownType, "Unknown message type \"\(type)\"; expected subscribe, unsubscribe or ping", requestType: type))
+                .unknownType, "Unknown message type \"\(type)\"; expected subscribe, unsubscribe, ping, submit, submit_batch, cancel, reprioritize or move", requestType: type))
         }
     }
 

@@ -89,7 +89,9 @@ extension ConnectionManager.Registry {
             if shards[index].globalList == nil { shards[index].globalList = Array(shards[index].global.values) }
             return Delivery(loop: shards[index].loop, global: shards[index].globalList ?? [])
         }
-        for id in subscribers[jobID] ?? [] {
+        var direct = subscribers[jobID] ?? []
+        if let batch = batches.batchOfJob[jobID] { direct.formUnion(batches.subscribers[batch] ?? []) }
+        for id in direct {
             guard let connection = connections[id], shards[connection.shard].global[id] == nil else { continue }
             deliveries[connection.shard].direct.append(connection)
         }

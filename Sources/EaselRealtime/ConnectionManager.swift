@@ -18,6 +18,8 @@ public final class ConnectionManager: Sendable {
         var subscriptions: [String: Set<JobID>] = [:]
         /// Connections that asked for live previews.
         var previewing: Set<String> = []
+        /// Batches followed in this process (`ConnectionManager+Batches.swift`).
+        var batches = BatchRoutes()
     }
 
     let registry = Mutex(Registry())
@@ -51,6 +53,7 @@ public final class ConnectionManager: Sendable {
             metrics.socketConnections.decrement()
             registry.setFollowsAllJobs(connection, false)
             registry.previewing.remove(id)
+            registry.batches.remove(connection: id)
             for jobID in registry.subscriptions.removeValue(forKey: id) ?? [] {
                 removeSubscriber(id, from: jobID, in: &registry)
             }

@@ -63,6 +63,7 @@ struct JobViews {
             "model": text(job.requirements.model),
             "loras": .array(job.requirements.loras.map(JSONValue.string)),
             "callback_url": text(job.callbackURL),
+            "batch_id": text(job.batchID?.rawValue),
             "webhook": (webhooks.first { $0.url == job.callbackURL } ?? webhooks.first).map(webhook) ?? .null,
         ])
     }
@@ -105,6 +106,7 @@ struct JobViews {
             "error_code": text(job.failure?.code.rawValue),
             "params": params,
             "priority": number(job.priority),
+            "batch_id": text(job.batchID?.rawValue),
             "attempts": number(job.attempts),
             "backend_url": text(job.backend),
             "created_at": time(job.createdAt),
