@@ -22,15 +22,16 @@ final class BatchMonitor: Sendable {
     private var intervalSeconds: Double { Double(interval.nanoseconds) / 1e9 }
 
     /// Starts tracking a batch from its counts (read from the store, so a restart loses nothing); a batch tracked
-    /// already keeps its tracker. Sends its state at once.
-    func follow(_ batch: BatchID, jobs: [JobID], counts: BatchCounts) {
+    /// already keeps its tracker. Sends its state at once when `announce`, else at the next tick (a batch just
+    /// submitted: its submitter's reply comes first).
+    func follow(_ batch: BatchID, jobs: [JobID], counts: BatchCounts, announce: Bool = true) {
         manager.track(batch, jobs: jobs)
         let now = Self.now
         let seconds = intervalSeconds
         trackers.withLock { trackers in
             if trackers[batch] == nil { trackers[batch] = BatchTracker(batchID: batch, counts: counts, now: now, interval: seconds) }
         }
-        flush(batch)
+        if announce { flush(batch) }
     }
 
     /// The batch's current report, for a new follower; nil when it is not tracked.

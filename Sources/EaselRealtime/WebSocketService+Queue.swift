@@ -75,6 +75,6 @@ extension WebSocketService {
 
     /// Tracks a batch just stored, before its jobs are announced (the REST batch route calls this).
     public func batchStored(_ batch: BatchID, jobs: [JobID]) {
-        batches.follow(batch, jobs: jobs, counts: BatchCounts([.queued: jobs.count]))
+        batches.follow(batch, jobs: jobs, counts: BatchCounts([.queued: jobs.count]), announce: false)
     }
 }

@@ -34,7 +34,7 @@ public struct WebSocketService: Service {
         let batches = BatchMonitor(manager: manager, bus: bus)
         self.batches = batches
         // The operations tell the monitor of each batch they store, before its jobs are announced.
-        self.operations = makeOperations? { batches.follow($0, jobs: $1, counts: BatchCounts([.queued: $1.count])) }
+        self.operations = makeOperations? { batches.follow($0, jobs: $1, counts: BatchCounts([.queued: $1.count]), announce: false) }
         self.bus = bus
         self.manager = manager
         self.snapshots = snapshots

@@ -17,7 +17,7 @@ struct HubQueueOperations: QueueOperations {
     func submit(_ fields: [String: JSONValue]) async throws -> JobID {
         let options = try Options(fields, defaultReturnFormat: defaultReturnFormat)
         let submission = try self.submission(fields["job"] ?? .null, field: "job", options)
-        return try await invalidAsRequestError {
+        return try await invalidAsRequestError(under: "job") {
             try await service.submit(
                 submission.parameters, returnFormat: submission.returnFormat, priority: submission.priority,
                 requirements: submission.requirements, note: submission.note, callbackURL: submission.callbackURL).id
@@ -28,7 +28,7 @@ struct HubQueueOperations: QueueOperations {
         let options = try Options(fields, defaultReturnFormat: defaultReturnFormat)
         let bodies = try BatchBodies.expand(fields, maxSize: maxBatchSize)
         let submissions = try bodies.map { try submission($0.body, field: $0.field, options) }
-        let jobs = try await invalidAsRequestError {
+        let jobs = try await invalidAsRequestError(under: nil) {
             try await service.submitBatch(submissions, as: batchID) { jobs in batchStored(batchID, jobs.map(\.id)) }
         }
         return jobs.map(\.id)
@@ -108,14 +108,16 @@ struct HubQueueOperations: QueueOperations {
         }
     }
 
-    private func invalidAsRequestError<T>(_ operation: () async throws -> T) async throws -> T {
+    /// The service's refusals of a body as request errors, their fields under `prefix` (the body's field).
+    private func invalidAsRequestError<T>(under prefix: String?, _ operation: () async throws -> T) async throws -> T {
+        func field(_ name: String) -> String { prefix.map { "\($0).\(name)" } ?? name }
         do {
             return try await operation()
         } catch let invalid as GenerationService.InvalidParameters {
             let problem = invalid.problems.first
-            throw QueueRequestError(.invalidRequest, problem?.message ?? "is not valid", field: problem?.field)
+            throw QueueRequestError(.invalidRequest, problem?.message ?? "is not valid", field: field(problem?.field ?? "body"))
         } catch let tooLarge as InputImages.TooLarge {
-            throw QueueRequestError(.invalidRequest, "the image is larger than \(tooLarge.limit) bytes", field: tooLarge.field)
+            throw QueueRequestError(.invalidRequest, "the image is larger than \(tooLarge.limit) bytes", field: field(tooLarge.field))
         }
     }
 }
