@@ -53,6 +53,29 @@ import Testing
         }
     }
 
+    @Test func aRunningJobIsNotMoved() async throws {
+        // 100 steps of 100 ms: the job runs for 10 s, long past the move; then it is cancelled.
+        try await withEmulators(count: 1, stepMilliseconds: 100) { emulators in
+            try await withHub(backends: emulators.map(\.baseURL)) { hub in
+                let running = try await hub.queue(#"{"prompt": "slow", "steps": 100, "width": 64, "height": 64}"#)
+                try await waitUntil("the job runs", within: 20) {
+                    try await hub.request(.GET, "/api/v1/generation/jobs/\(running)").body["delivery"]?["status"]?.string == "processing"
+                }
+                try await withSocket(hub) { socket in
+                    try await socket.send(#"{"type":"move","request_id":"run-1","job_id":"\#(running)","to":"top"}"#)
+                    let error = try await socket.next("error")
+                    #expect(error["data"]?["code"]?.string == "job_not_queued" && error["data"]?["request_id"] == .string("run-1"))
+                    #expect(error["data"]?["message"]?.string?.contains("processing") == true)
+                    try await socket.send(#"{"type":"cancel","request_id":"run-2","job_ids":["\#(running)"]}"#)
+                    let cancel = try await socket.next("cancel_result")
+                    #expect(cancel["data"]?["cancelling"] == .array([.string(running)]))
+                }
+                let moved = try await hub.request(.POST, "/api/v1/generation/jobs/\(running)/move", json: #"{"to": "bottom"}"#)
+                #expect(moved.status == 409 && moved.body["field"] == .string("job_id"))
+            }
+        }
+    }
+
     @Test func aJobOfAnotherBatchIsNotCancelledWithThisOne() async throws {
         try await withEmulators(count: 1) { emulators in
             try await withHub(backends: emulators.map(\.baseURL)) { hub in
