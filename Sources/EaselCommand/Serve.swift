@@ -79,6 +79,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var webhooks: WebhookOptions
 
     @OptionGroup var retries: RetryOptions
+    @Option(name: .customLong("max-batch-size"), help: "Most jobs one batch may hold (a larger one is refused: batch_too_large).")
+    var maxBatchSize = EaselConfiguration().maxBatchSize
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
@@ -101,6 +103,7 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(emulatorStepMilliseconds) else {
             throw ValidationError("--emulator-step-ms must be between 1 and 10000")
         }
+        guard (1...1_000_000).contains(maxBatchSize) else { throw ValidationError("--max-batch-size must be between 1 and 1000000") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if sdnext.isEmpty, emulator == 0 { throw ValidationError("give at least one --sdnext URL or --emulator N") }
         _ = try emulatorConfigurations()
@@ -152,6 +155,7 @@ struct Serve: AsyncParsableCommand {
         configuration.limits.maxImageBytes = maxImageMiB << 20
         configuration.webhooks = try webhooks.configuration()
         retries.apply(to: &configuration.worker)
+        configuration.maxBatchSize = maxBatchSize
         configuration.worker.dispatch = DispatchPolicy(
             modelAware: dispatch == "model-aware", patience: .milliseconds(dispatchPatienceMilliseconds))
         let (host, logger) = (self.host, logger)

@@ -86,6 +86,11 @@ public struct Job: Sendable, Equatable {
     public var notBefore: Date?
     /// The backends whose attempts failed transiently, oldest first: dispatch leaves the job to another free backend.
     public var failedBackends: [String]
+    /// The batch it was submitted with, if any.
+    public var batchID: BatchID?
+    /// Its place among queued jobs of the same priority (lower runs first): the submit time in seconds since 1970,
+    /// until `move` changes it, so `createdAt` keeps meaning "submitted at".
+    public var queueOrder: Double
 
     public init(
         id: JobID = .make(),
@@ -105,7 +110,9 @@ public struct Job: Sendable, Equatable {
         callbackURL: String? = nil,
         timeoutSeconds: Double? = nil,
         notBefore: Date? = nil,
-        failedBackends: [String] = []
+        failedBackends: [String] = [],
+        batchID: BatchID? = nil,
+        queueOrder: Double? = nil
     ) {
         self.id = id
         self.parameters = parameters
@@ -125,6 +132,8 @@ public struct Job: Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
         self.notBefore = notBefore
         self.failedBackends = failedBackends
+        self.batchID = batchID
+        self.queueOrder = queueOrder ?? createdAt.timeIntervalSince1970
     }
 
     /// The human reason the job did not complete.

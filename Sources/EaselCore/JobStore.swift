@@ -3,7 +3,7 @@ import Foundation
 /// Where jobs live. Every state change is a conditional update, so two workers (or a worker and a cancel)
 /// can never both move the same job. Every store passes the same conformance suite (`EaselTesting`), and every
 /// operation is served by an index: its cost follows `limit`, not the number of jobs stored.
-public protocol JobStore: Sendable {
+public protocol JobStore: BatchJobStore {
     func insert(_ job: Job) async throws
 
     /// Stores `job` under `key` unless the key was used since `notBefore`; then nothing is stored and the earlier
@@ -15,9 +15,9 @@ public protocol JobStore: Sendable {
 
     /// The best queued job of each distinct requirement (model and LoRA set), at most `limit` of them, ordered by
     /// requirement: what the dispatch policy chooses from. When there are more, the queue's first job in claim order
-    /// (highest priority, then oldest) is added if it is not among them, so the requirements after the first `limit`
-    /// are not starved. Jobs whose `notBefore` is after `date` (waiting out a retry's backoff) are skipped. Costs one
-    /// index seek per requirement plus the few rows skipped, however long the queue.
+    /// (highest priority, then lowest queue order key) is added if it is not among them, so the requirements after the
+    /// first `limit` are not starved. Jobs whose `notBefore` is after `date` (waiting out a retry's backoff) are
+    /// skipped. Costs one index seek per requirement plus the few rows skipped, however long the queue.
     func queueHeads(limit: Int, at date: Date) async throws -> [QueueHead]
 
     /// The first `limit` queued jobs in claim order (the order `claimNext` takes them in): what queue positions are
@@ -111,13 +111,13 @@ extension JobStore {
         try await end(id, from: status, with: outcome, at: date, webhook: nil)
     }
 
-    /// Claims the queue's first job in claim order (highest priority, then oldest) whatever it requires, through the
+    /// Claims the queue's first job in claim order (highest priority, then lowest queue order key) whatever it requires, through the
     /// queue heads and a conditional claim as dispatch does, but with no policy: for tools and tests that want "the
     /// next job". Returns nil when nothing is queued.
     public func claimNext(backend: String, at date: Date) async throws -> Job? {
         while true {
             let heads = try await queueHeads(limit: 64, at: date)
-            let first = heads.min { a, b in a.priority != b.priority ? a.priority > b.priority : a.createdAt < b.createdAt }
+            let first = heads.min(by: QueueHead.runsBefore)
             guard let first else { return nil }
             if let job = try await claim(first.id, backend: backend, at: date) { return job }
         }
@@ -137,12 +137,23 @@ public struct QueueHead: Sendable, Equatable {
     public var createdAt: Date
     /// The backends the job failed on (see `Job.failedBackends`).
     public var failedBackends: [String]
+    /// Its place among the queued jobs of its priority (`Job.queueOrder`).
+    public var queueOrder: Double
 
-    public init(id: JobID, requirements: JobRequirements, priority: Int, createdAt: Date, failedBackends: [String] = []) {
+    public init(
+        id: JobID, requirements: JobRequirements, priority: Int, createdAt: Date, queueOrder: Double? = nil,
+        failedBackends: [String] = []
+    ) {
         self.id = id
         self.requirements = requirements
         self.priority = priority
         self.createdAt = createdAt
         self.failedBackends = failedBackends
+        self.queueOrder = queueOrder ?? createdAt.timeIntervalSince1970
+    }
+
+    /// Claim order: higher priority first, then the lower queue order key.
+    public static func runsBefore(_ a: QueueHead, _ b: QueueHead) -> Bool {
+        a.priority != b.priority ? a.priority > b.priority : a.queueOrder < b.queueOrder
     }
 }

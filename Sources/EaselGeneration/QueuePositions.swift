@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// publishes a `progress_update` with status `queued` for each job whose figures changed, so a job gets at most one
 /// such update per interval. The REST views read the same figures from the job's latest update. Jobs further back
 /// than the window have no figures until they enter it. Backend speeds are measured from completed jobs
-/// (`StepRates`).
+/// (`StepDurations`).
 public struct QueuePositions: Service {
     public struct Configuration: Sendable {
         /// How often the figures are recomputed (and at most how often a job's are re-sent). Default 1 s.
@@ -28,7 +28,7 @@ public struct QueuePositions: Service {
     let events: JobEventBus
     let backends: [Backend]
     let configuration: Configuration
-    let rates: StepRates
+    let rates: StepDurations
     let logger: Logger
 
     public init(store: any JobStore, events: JobEventBus, backends: [Backend], configuration: Configuration, logger: Logger) {
@@ -36,14 +36,14 @@ public struct QueuePositions: Service {
         self.events = events
         self.backends = backends
         self.configuration = configuration
-        self.rates = StepRates(fallback: configuration.defaultSecondsPerStep)
+        self.rates = StepDurations(fallback: configuration.defaultSecondsPerStep)
         self.logger = logger
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await measureStepRates() }
+                group.addTask { await measureStepDurations() }
                 var published: [JobID: QueueForecast.Figures] = [:]
                 while !Task.isCancelled {
                     do {
@@ -104,7 +104,7 @@ public struct QueuePositions: Service {
     }
 
     /// Every completed job's run time per step, by backend.
-    private func measureStepRates() async {
+    private func measureStepDurations() async {
         for await event in events.subscribe() {
             guard case .completed(let completion) = event.kind, completion.status == .completed,
                   let job = try? await store.job(event.jobID), let backend = job.backend,

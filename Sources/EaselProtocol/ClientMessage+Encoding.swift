@@ -18,6 +18,7 @@ extension ClientMessage {
                 fields["metrics"] = .bool(metrics.enabled)
                 if let interval = metrics.interval { fields["metrics_interval"] = .number(interval) }
             }
+            if !subscription.batchIDs.isEmpty { fields["batch_ids"] = .array(subscription.batchIDs.map { .string($0.rawValue) }) }
             if let resume = subscription.resume {
                 fields["since"] = .object(Dictionary(uniqueKeysWithValues: resume.since.map {
                     ($0.key.rawValue, JSONValue.number(Double($0.value)))
@@ -31,6 +32,8 @@ extension ClientMessage {
         case .ping(let echo):
             fields = ["type": .string("ping")]
             if let echo { fields["data"] = echo }
+        case .request(let request):
+            fields = request.wireFields
         }
         let data = (try? Self.encoder.encode(JSONValue.object(fields))) ?? Data()
         return String(decoding: data, as: UTF8.self)

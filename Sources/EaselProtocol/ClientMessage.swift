@@ -42,12 +42,15 @@ public struct Subscription: Sendable, Equatable {
     public var previewRate: Double?
     /// `preview_max_bytes`: a progress update bigger than this with its preview goes without it.
     public var previewMaxBytes: Int?
+    /// Batches followed: their jobs' events, `batch_progress` and `batch_complete`.
+    public var batchIDs: [BatchID]
     /// Present when the subscribe says `metrics`: start (or stop) this connection's `metrics_update`s.
     public var metrics: MetricsRequest?
 
     public init(
         _ selection: JobSelection?, resume: ResumePosition? = nil, includePreviews: Bool = false,
-        previewRate: Double? = nil, previewMaxBytes: Int? = nil, metrics: MetricsRequest? = nil
+        previewRate: Double? = nil, previewMaxBytes: Int? = nil, metrics: MetricsRequest? = nil,
+        batchIDs: [BatchID] = []
     ) {
         self.selection = selection
         self.resume = resume
@@ -55,6 +58,7 @@ public struct Subscription: Sendable, Equatable {
         self.previewRate = previewRate
         self.previewMaxBytes = previewMaxBytes
         self.metrics = metrics
+        self.batchIDs = batchIDs
     }
 }
 
@@ -65,6 +69,8 @@ public enum ClientMessage: Sendable, Equatable {
     case ping(echo: JSONValue?)
     /// `unsubscribe` with `"metrics": true`: no more `metrics_update`s.
     case unsubscribeMetrics
+    /// submit, submit_batch, cancel, reprioritize, move (`ClientMessage+Requests.swift`).
+    case request(QueueRequest)
 
     /// Parses one text frame, or says precisely what is wrong with it.
     public static func parse(_ text: String) -> Result<ClientMessage, ProtocolError> {
@@ -76,21 +82,27 @@ public enum ClientMessage: Sendable, Equatable {
         }
         switch type {
         case "subscribe":
-            return selection(fields["job_ids"], requestType: type).flatMap { selection in
+            // Batches alone (no `job_ids`) subscribe to no single job, not to every job.
+            let jobIDs = fields["job_ids"] == nil && fields["batch_ids"] != nil ? JSONValue.array([]) : fields["job_ids"]
+            return selection(jobIDs, requestType: type).flatMap { selection in
                 resume(since: fields["since"], epoch: fields["epoch"]).flatMap { resume in
                     includePreviews(fields["include_previews"]).flatMap { previews in
                         previewLimits(rate: fields["preview_rate"], maxBytes: fields["preview_max_bytes"]).flatMap { limits in
-                            metricsRequest(fields).map { metrics -> ClientMessage in
-                                // `metrics` alone subscribes to no job: only an explicit `job_ids: null` means all of them.
-                                let jobs = metrics != nil && fields["job_ids"] == nil ? nil : selection
-                                return .subscribe(Subscription(
-                                    jobs, resume: resume, includePreviews: previews,
-                                    previewRate: limits.rate, previewMaxBytes: limits.maxBytes, metrics: metrics))
+                            metricsRequest(fields).flatMap { metrics in
+                                batchIDs(fields["batch_ids"]).map { batches -> ClientMessage in
+                                    // `metrics` alone subscribes to no job: only an explicit `job_ids: null` means all.
+                                    let jobs = metrics != nil && fields["job_ids"] == nil ? nil : selection
+                                    return .subscribe(Subscription(
+                                        jobs, resume: resume, includePreviews: previews, previewRate: limits.rate,
+                                        previewMaxBytes: limits.maxBytes, metrics: metrics, batchIDs: batches))
+                                }
                             }
                         }
                     }
                 }
             }
+        case _ where queueRequestTypes.contains(type):
+            return parseQueueRequest(type: type, fields)
         case "unsubscribe":
             if let metrics = metricsUnsubscription(fields) { return metrics }
             return selection(fields["job_ids"], requestType: type).map(ClientMessage.unsubscribe)
@@ -98,7 +110,7 @@ public enum ClientMessage: Sendable, Equatable {
             return .success(.ping(echo: fields["data"]))
         default:
             return .failure(ProtocolError(
-                .unknownType, "Unknown message type \"\(type)\"; expected subscribe, unsubscribe or ping", requestType: type))
+                .unknownType, "Unknown message type \"\(type)\"; expected subscribe, unsubscribe, ping, submit, submit_batch, cancel, reprioritize or move", requestType: type))
         }
     }
 

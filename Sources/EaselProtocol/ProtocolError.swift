@@ -24,16 +24,22 @@ public struct ProtocolError: Error, Sendable, Equatable {
         public static let rateLimited = Code(rawValue: "rate_limited")
         /// A binary frame; the protocol is JSON text.
         public static let unsupportedFrame = Code(rawValue: "unsupported_frame")
+        /// A queue request's field is missing or wrong; the message names it. (A refused queue operation carries
+        /// its `QueueRequestError` code: `unknown_job`, `job_not_queued`, `batch_too_large` …)
+        public static let invalidRequest = Code(rawValue: "invalid_request")
     }
 
     public let code: Code
     public let message: String
     /// The `type` of the request this answers, when it had one.
     public let requestType: String?
+    /// The `request_id` of the queue request this answers, when it gave one.
+    public let requestID: String?
 
-    public init(_ code: Code, _ message: String, requestType: String? = nil) {
+    public init(_ code: Code, _ message: String, requestType: String? = nil, requestID: String? = nil) {
         self.code = code
         self.message = message
         self.requestType = requestType
+        self.requestID = requestID
     }
 }

@@ -21,6 +21,10 @@ public enum ServerMessage: Sendable, Equatable {
     case backendDrained(backendID: String, url: String), backendResumed(backendID: String, url: String)
     /// The live figures, to metrics subscribers.
     case metricsUpdate(MetricsSnapshot)
+    /// The reply to a queue request (`ServerMessage+Queue.swift`).
+    case reply(QueueReply)
+    /// `batch_progress` or `batch_complete`.
+    case batch(BatchReport)
 
     /// The `type` field.
     public var type: String {
@@ -35,6 +39,8 @@ public enum ServerMessage: Sendable, Equatable {
         case .backendDrained: "backend_drained"
         case .backendResumed: "backend_resumed"
         case .metricsUpdate: "metrics_update"
+        case .reply(let reply): reply.type
+        case .batch(let report): report.type
         case .job(let event):
             switch event.kind {
             case .started: "generation_started"
@@ -112,6 +118,11 @@ private struct MessageData: Encodable {
             try data.encode(error.code.rawValue, forKey: Key("code"))
             try data.encode(error.message, forKey: Key("message"))
             try data.encode(error.requestType, forKey: Key("request_type"))
+            if let requestID = error.requestID { try data.encode(requestID, forKey: Key("request_id")) }
+        case .reply(let reply):
+            for (key, value) in reply.fields { try data.encode(value, forKey: Key(key)) }
+        case .batch(let report):
+            for (key, value) in report.fields { try data.encode(value, forKey: Key(key)) }
         case .job(let event):
             try data.encode(event.jobID.rawValue, forKey: Key("job_id"))
             try data.encode(event.seq, forKey: Key("seq"))

@@ -17,7 +17,10 @@ extension ConnectionManager {
     /// given, is the same event with its preview image, for the connections that asked for previews.
     public func broadcast(_ event: JobEvent, frame: ByteBuffer, previewFrame: ByteBuffer? = nil) {
         let (deliveries, previewing) = registry.withLock { registry in
-            (registry.deliveries(of: event.jobID), previewFrame == nil ? [] : registry.previewing)
+            // A batch's followers know its jobs from the reply: they get each job's progress and end, not its start
+            // (a batch of 10,000 would otherwise fill their outboxes at once).
+            let isStart = if case .started = event.kind { true } else { false }
+            return (registry.deliveries(of: event.jobID, batchFollowers: !isStart), previewFrame == nil ? [] : registry.previewing)
         }
         let isProgress = if case .progress = event.kind { true } else { false }
         let delay = writeDelay
@@ -92,12 +95,14 @@ extension ConnectionManager.Registry {
     }
 
     /// Per event loop, the all-jobs subscribers and the job's own subscribers that do not follow all jobs.
-    mutating func deliveries(of jobID: JobID) -> [Delivery] {
+    mutating func deliveries(of jobID: JobID, batchFollowers: Bool = true) -> [Delivery] {
         var deliveries = shards.indices.map { index in
             if shards[index].globalList == nil { shards[index].globalList = Array(shards[index].global.values) }
             return Delivery(loop: shards[index].loop, global: shards[index].globalList ?? [])
         }
-        for id in subscribers[jobID] ?? [] {
+        var direct = subscribers[jobID] ?? []
+        if batchFollowers, let batch = batches.batchOfJob[jobID] { direct.formUnion(batches.subscribers[batch] ?? []) }
+        for id in direct {
             guard let connection = connections[id], shards[connection.shard].global[id] == nil else { continue }
             deliveries[connection.shard].direct.append(connection)
         }

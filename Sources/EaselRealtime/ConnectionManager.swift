@@ -20,6 +20,8 @@ public final class ConnectionManager: Sendable {
         var previewing: Set<String> = []
         /// Metrics subscribers: connection id → every how many sampler ticks it gets a `metrics_update`.
         var metricsEvery: [String: Int] = [:]
+        /// Batches followed in this process (`ConnectionManager+Batches.swift`).
+        var batches = BatchRoutes()
     }
 
     let registry = Mutex(Registry())
@@ -54,6 +56,7 @@ public final class ConnectionManager: Sendable {
             registry.setFollowsAllJobs(connection, false)
             registry.previewing.remove(id)
             registry.metricsEvery[id] = nil
+            registry.batches.remove(connection: id)
             for jobID in registry.subscriptions.removeValue(forKey: id) ?? [] {
                 removeSubscriber(id, from: jobID, in: &registry)
             }

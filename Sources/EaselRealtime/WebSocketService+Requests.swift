@@ -56,16 +56,19 @@ extension WebSocketService {
             reply(.unsubscriptionConfirmed(jobIDs: selection.wireValue), to: connection)
         case .success(.subscribe(let subscription)):
             await subscribe(connection, to: subscription)
+            if !subscription.batchIDs.isEmpty { await follow(subscription.batchIDs, from: connection) }
         case .success(.unsubscribeMetrics):
             manager.setMetricsSubscription(connection, everyTicks: nil)
             reply(.unsubscriptionConfirmed(jobIDs: []), to: connection)
+        case .success(.request(let request)):
+            await answer(request, from: connection)
         }
     }
 
     /// Subscribes, then brings the client up to date at once: a resuming client gets exactly the events it
     /// missed (or, when they are no longer held, a snapshot and `recovered: false`); a new subscriber to a job
     /// gets the job's current state instead of waiting for its next change.
-    private func subscribe(_ connection: ConnectionManager.Connection, to subscription: Subscription) async {
+    func subscribe(_ connection: ConnectionManager.Connection, to subscription: Subscription) async {
         let (selection, resume) = (subscription.selection, subscription.resume)
         let epochMatches = resume?.epoch == nil || resume?.epoch == epoch
         // Jobs brought up to date below. Their live events wait until the catch-up is queued, then follow it, so a

@@ -21,10 +21,20 @@ public struct WebSocketService: Service {
     let bus: JobEventBus
     let snapshots: JobSnapshotSource
     let logger: Logger
+    /// What `submit`, `submit_batch`, `cancel`, `reprioritize` and `move` do; nil refuses them.
+    let operations: (any QueueOperations)?
+    let batches: BatchMonitor
     /// Connections whose queued messages need a task to answer them.
     private let pending = AsyncStream.makeStream(of: ConnectionManager.Connection.self)
 
-    public init(bus: JobEventBus, manager: ConnectionManager, snapshots: @escaping JobSnapshotSource, logger: Logger) {
+    public init(
+        bus: JobEventBus, manager: ConnectionManager, snapshots: @escaping JobSnapshotSource, logger: Logger,
+        operations makeOperations: ((_ batchStored: @escaping @Sendable (BatchID, [JobID]) -> Void) -> any QueueOperations)? = nil
+    ) {
+        let batches = BatchMonitor(manager: manager, bus: bus)
+        self.batches = batches
+        // The operations tell the monitor of each batch they store, before its jobs are announced.
+        self.operations = makeOperations? { batches.follow($0, jobs: $1, counts: BatchCounts([.queued: $1.count]), announce: false) }
         self.bus = bus
         self.manager = manager
         self.snapshots = snapshots
@@ -39,6 +49,7 @@ public struct WebSocketService: Service {
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await deliverEventsUntilShutdown() }
+            group.addTask { await batches.run() }
             for await connection in pending.stream.cancelOnGracefulShutdown() {
                 group.addTask { await answerQueuedRequests(of: connection) }
             }

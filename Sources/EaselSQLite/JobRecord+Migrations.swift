@@ -86,6 +86,7 @@ extension JobRecord {
                 CREATE INDEX job_retry_due ON job(not_before) WHERE status = 'queued' AND not_before IS NOT NULL;
                 """)
         }
+        registerBatches(in: &migrator)
         return migrator
     }
 

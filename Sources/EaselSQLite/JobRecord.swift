@@ -32,6 +32,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var notBefore: Date?
     /// JSON array of the backend URLs the job failed on transiently, oldest first.
     var failedBackends: String
+    var batchID: String?
+    /// `Job.queueOrder`: claim order within a priority.
+    var queueOrder: Double
 
     enum CodingKeys: String, CodingKey {
         case id, prompt, params
@@ -48,6 +51,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case timeoutSeconds = "timeout_seconds"
         case notBefore = "not_before"
         case failedBackends = "failed_backends"
+        case batchID = "batch_id"
+        case queueOrder = "queue_order"
     }
 
     static let encoder: JSONEncoder = {
@@ -78,6 +83,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         timeoutSeconds = job.timeoutSeconds
         notBefore = job.notBefore
         failedBackends = try Self.lorasText(job.failedBackends)
+        batchID = job.batchID?.rawValue
+        queueOrder = job.queueOrder
     }
 
     /// A JSON array of names (the LoRAs, the failed backends).
@@ -123,7 +130,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
             callbackURL: callbackURL,
             timeoutSeconds: timeoutSeconds,
             notBefore: notBefore,
-            failedBackends: try Self.names(failedBackends)
+            failedBackends: try Self.names(failedBackends),
+            batchID: batchID.map(BatchID.init(rawValue:)),
+            queueOrder: queueOrder
         )
     }
 }

@@ -8,7 +8,7 @@ extension SQLiteJobStore {
         /// The order queued jobs are claimed in: the one place it is written (the claim, the queue's first job, and
         /// the queue positions read it). Every claim query skips the jobs not yet due (`due`, bound to the time of the
         /// read): waiting out a retry's backoff, they are few, so the rows walked past stay few.
-        static let claimOrder = "priority DESC, created_at ASC, rowid ASC"
+        static let claimOrder = "priority DESC, queue_order ASC, rowid ASC"
         static let claim = """
             SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' AND \(due) ORDER BY \(claimOrder) LIMIT 1
             """
@@ -20,18 +20,18 @@ extension SQLiteJobStore {
         static let headColumns = "id, model, loras, priority, created_at, failed_backends"
         static let firstHead = """
             SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued' AND \(due)
-            ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1
             """
         /// The next group with the same model. (Not `(model, loras) > (?, ?)`: SQLite seeks on the first column of a
         /// row value only and walks the rest of the group, whose length is the queue's.)
         static let nextLoRAsHead = """
             SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND model = ? AND loras > ? AND \(due) ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            AND model = ? AND loras > ? AND \(due) ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1
             """
         /// The first group of the next model.
         static let nextModelHead = """
             SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued'
-            AND model > ? AND \(due) ORDER BY model, loras, priority DESC, created_at, rowid LIMIT 1
+            AND model > ? AND \(due) ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1
             """
         static let active = """
             SELECT * FROM job INDEXED BY job_active WHERE status IN ('queued', 'processing')
@@ -60,6 +60,7 @@ extension SQLiteJobStore {
                        "completedBefore": Queries.completedBefore, "processing": Queries.processing, "queued": Queries.queued,
                        "retryDue": Queries.retryDue,
                        "webhookDue": WebhookQueries.due, "webhookOfJob": WebhookQueries.ofJob]
+            .merging(BatchQueries.all) { first, _ in first }
         return try await database.read { db in
             try queries.mapValues { sql in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.replacingOccurrences(of: "= ?", with: "= 'x'")

@@ -52,7 +52,8 @@ public struct SQLiteJobStore: JobStore {
             func head(_ row: Row) throws -> QueueHead {
                 QueueHead(
                     id: JobID(rawValue: row["id"]), requirements: try JobRecord.requirements(model: row["model"], loras: row["loras"]),
-                    priority: row["priority"], createdAt: row["created_at"], failedBackends: try JobRecord.names(row["failed_backends"]))
+                    priority: row["priority"], createdAt: row["created_at"], queueOrder: row["queue_order"],
+                    failedBackends: try JobRecord.names(row["failed_backends"]))
             }
             var heads: [QueueHead] = []
             var row = try Row.fetchOne(db, sql: Queries.firstHead, arguments: [date])

@@ -47,7 +47,7 @@ struct APIError: HTTPResponseError {
         ]))
     }
 
-    private init(status: HTTPResponse.Status, body: JSONValue) {
+    init(status: HTTPResponse.Status, body: JSONValue) {
         self.status = status
         self.body = body
     }

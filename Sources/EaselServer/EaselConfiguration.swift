@@ -36,6 +36,8 @@ public struct EaselConfiguration: Sendable {
     public var inventoryInterval: Duration = .seconds(60)
     /// Where jobs' events are posted, signed and retried.
     public var webhooks = WebhookConfiguration()
+    /// Most jobs one batch may hold (`--max-batch-size`); a larger one is refused with `batch_too_large`. Default 10,000.
+    public var maxBatchSize = 10_000
     /// Shortest poll interval allowed: SD.Next limits a client to 300 requests a minute per route.
     public static let minimumPollInterval = Duration.milliseconds(200)
 

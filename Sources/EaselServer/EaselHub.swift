@@ -68,7 +68,10 @@ public struct EaselHub: Service {
         }
         let webSocket = WebSocketService(
             bus: service.events, manager: ConnectionManager(configuration: configuration.realtime, metrics: metrics),
-            snapshots: { await service.snapshot(of: $0) }, logger: logger)
+            snapshots: { await service.snapshot(of: $0) }, logger: logger,
+            operations: { [configuration] in
+                EaselRouter.queueOperations(service: service, backends: backends, configuration: configuration, batchStored: $0)
+            })
         let manager = webSocket.manager
         let callers = CallerBook()
         let worker = DeliveryWorker(

@@ -26,7 +26,7 @@ enum EaselRouter {
         // The test client also works opened from disk (origin "null"), so answer cross-origin requests; not on the
         // SD.Next gateway's paths, where SD.Next answers none.
         router.add(middleware: CORSOutsideGateway(
-            cors: CORSMiddleware(allowOrigin: .originBased, allowMethods: [.get, .post, .delete, .head, .options])))
+            cors: CORSMiddleware(allowOrigin: .originBased, allowMethods: [.get, .post, .patch, .delete, .head, .options])))
         router.add(middleware: ErrorMiddleware())
         router.get("/health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
         router.get("/") { _, _ in try testClientPage() }
@@ -47,6 +47,12 @@ enum EaselRouter {
             generation.addRoutes(to: group)
             InventoryController<Context>(backends: backends, service: service, logger: logger).addRoutes(to: group)
             QueueController<Context>(service: service, backends: backends, webSocket: webSocket).addRoutes(to: group)
+            BatchController<Context>(
+                operations: queueOperations(service: service, backends: backends, configuration: configuration) {
+                    webSocket.batchStored($0, jobs: $1)
+                },
+                maxBodySize: service.limits.maxRequestBytes
+            ).addRoutes(to: group)
             group.get("health") { _, _ in JSONResponse(.object(["status": .string("ok"), "service": .string("easel")])) }
             // Reached only by a request that did not ask to upgrade (ProgressSocketChannel takes the ones that do,
             // and answers a refused upgrade itself); the admission check is asked here too, so the answer does not
@@ -69,6 +75,16 @@ enum EaselRouter {
         }
         SDNextGateway<Context>(service: service, backends: backends, callers: callers, logger: logger).addRoutes(to: router)
         return router
+    }
+
+    /// The queue operations the REST batch routes and the socket's requests share.
+    static func queueOperations(
+        service: GenerationService, backends: [Backend], configuration: EaselConfiguration,
+        batchStored: @escaping @Sendable (BatchID, [JobID]) -> Void
+    ) -> HubQueueOperations {
+        HubQueueOperations(
+            service: service, backends: backends, defaultReturnFormat: configuration.defaultReturnFormat,
+            maxBatchSize: configuration.maxBatchSize, batchStored: batchStored)
     }
 
     private static func testClientPage() throws -> Response {

@@ -61,13 +61,6 @@ struct SubmitRequest {
         let key = try idempotencyKey(request)
         let bytes = try await collect(&request, maxBodySize: maxBodySize)
         let body = try decodeBody(bytes)
-        if let url = body.callbackURL, !WebhookConfiguration.isValidTarget(url) {
-            throw APIError.invalid([ParameterError(field: "callback_url", message: "must be an http or https URL")])
-        }
-        if let seconds = body.timeoutSeconds, !(seconds > 0 && seconds <= maxTimeoutSeconds) {
-            throw APIError.invalid([ParameterError(
-                field: "timeout_seconds", message: "must be a number of seconds above 0 and at most \(Int(maxTimeoutSeconds))")])
-        }
         return SubmitRequest(
             parameters: body.parameters, model: body.model, returnFormat: returnFormat, priority: priority,
             idempotency: key.map { IdempotencyKey(key: $0, requestDigest: digest(of: bytes, query: request.uri.query)) },
@@ -97,7 +90,7 @@ struct SubmitRequest {
 
     /// The body read once: the generation parameters and Easel's `model`, `callback_url` and `timeout_seconds` beside
     /// them (the last is Easel's alone: it is not sent to SD.Next).
-    private struct Body: Decodable {
+    struct Body: Decodable {
         var parameters: GenerationParameters
         var model: String?
         var callbackURL: String?
@@ -129,10 +122,31 @@ struct SubmitRequest {
 
     private static func decodeBody(_ body: ByteBuffer) throws -> Body {
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer: body))
-        } catch let error as DecodingError {
-            throw APIError.invalid([problem(in: error)])
+            return try parseBody(Data(buffer: body))
+        } catch let problem as ParameterError {
+            throw APIError.invalid([problem])
         }
+    }
+
+    /// Reads a submit body, or throws the `ParameterError` naming its first problem (under `prefix`, as
+    /// `jobs.3.steps`): shared by the REST routes, batches and the socket's requests.
+    static func parseBody(_ data: Data, prefix: String = "") throws -> Body {
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: data)
+        } catch let error as DecodingError {
+            let found = problem(in: error)
+            throw prefix.isEmpty ? found : ParameterError(field: found.field == "body" ? prefix : "\(prefix).\(found.field)", message: found.message)
+        }
+        if let url = body.callbackURL, !WebhookConfiguration.isValidTarget(url) {
+            throw ParameterError(field: prefix.isEmpty ? "callback_url" : "\(prefix).callback_url", message: "must be an http or https URL")
+        }
+        if let seconds = body.timeoutSeconds, !(seconds > 0 && seconds <= maxTimeoutSeconds) {
+            throw ParameterError(
+                field: prefix.isEmpty ? "timeout_seconds" : "\(prefix).timeout_seconds",
+                message: "must be a number of seconds above 0 and at most \(Int(maxTimeoutSeconds))")
+        }
+        return body
     }
 
     private static func problem(in error: DecodingError) -> ParameterError {

@@ -14,7 +14,7 @@ public enum JobStoreConformance {
 
     public static let checks: [Check] =
         lifecycleChecks + listChecks + kindChecks + routingChecks + webhookChecks + queueControlChecks + positionChecks
-        + retryChecks
+        + retryChecks + batchChecks
 
     static func job(_ prompt: String, priority: Int = 0, at seconds: Double) -> Job {
         Job(parameters: GenerationParameters(prompt: prompt), priority: priority, createdAt: Date(timeIntervalSince1970: seconds))

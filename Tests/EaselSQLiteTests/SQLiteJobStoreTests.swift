@@ -32,7 +32,8 @@ import Testing
     @Test func everyQueryIsServedByAnIndex() async throws {
         let plans = try await SQLiteJobStore(path: path).queryPlans()
         #expect(Set(plans.keys) == ["claim", "firstHead", "nextLoRAsHead", "nextModelHead", "active", "completed", "completedBefore", "processing", "queued",
-                                   "retryDue", "webhookDue", "webhookOfJob"])
+                                   "retryDue", "webhookDue", "webhookOfJob", "batchCounts", "batchPage", "batchActive", "queueFirst",
+                                   "queueLast", "queuePrevious"])
         for (name, details) in plans {
             #expect(!details.isEmpty)
             for detail in details {

@@ -77,8 +77,6 @@ public struct DispatchPolicy: Sendable, Equatable {
         now.timeIntervalSince(head.createdAt) >= Double(patience.components.seconds) + Double(patience.components.attoseconds) / 1e18
     }
 
-    /// Claim order: higher priority first, then older.
-    static func runsBefore(_ a: QueueHead, _ b: QueueHead) -> Bool {
-        a.priority != b.priority ? a.priority > b.priority : a.createdAt < b.createdAt
-    }
+    /// Claim order: higher priority first, then the lower queue order key (`QueueHead.runsBefore`).
+    static func runsBefore(_ a: QueueHead, _ b: QueueHead) -> Bool { QueueHead.runsBefore(a, b) }
 }

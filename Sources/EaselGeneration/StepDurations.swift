@@ -4,7 +4,7 @@ import Synchronization
 /// Seconds per sampling step of each backend, measured from the jobs it completed (run time / steps), as a rolling
 /// average: what queue ETAs are computed from. Why rolling: a backend's speed changes with the models and sizes it
 /// is given, and the recent jobs say more about the next ones than the first ever did.
-public final class StepRates: Sendable {
+public final class StepDurations: Sendable {
     /// Weight of the newest job in the average.
     static let weight = 0.3
     let fallback: Double
