@@ -18,7 +18,8 @@ struct BenchCommand: AsyncParsableCommand {
             with 10k, 100k and 1M jobs queued), gateway (the same txt2img loop straight against an emulator and \
             through Easel's SD.Next-compatible API: added latency and requests/s; then a burst of concurrent calls \
             on several backends), metrics-subscribers (--subscribers sockets receiving metrics_update over an idle \
-            queue: server CPU against the idle server). Each stops by itself: the socket scenarios after --warmup + --duration seconds, \
+            queue: server CPU against the idle server), requests (socket request → reply times for --submits submit, \
+            reprioritize and move requests at --subscribers subscribers of every job, the queue paused). Each stops by itself: the socket scenarios after --warmup + --duration seconds, \
             queue after its bounded samples at each size, gateway after its counted calls.
             """)
 

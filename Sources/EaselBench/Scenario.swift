@@ -11,6 +11,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
     case models
     case gateway
     case metricsSubscribers = "metrics-subscribers"
+    case requests
 
     func run(_ settings: BenchSettings) async throws -> BenchReport {
         switch self {
@@ -22,6 +23,7 @@ enum Scenario: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .models: try await ModelsRun(settings: settings).run()
         case .gateway: try await GatewayRun(settings: settings).run()
         case .metricsSubscribers: try await MetricsSubscribersRun(settings: settings).run()
+        case .requests: try await RequestsRun(settings: settings).run()
         }
     }
 }

@@ -19,7 +19,7 @@ import Testing
             (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["data"] as? [String: Any])
         #expect(Set(data.keys) == [
             "job_id", "seq", "progress", "status", "current_step", "total_steps", "eta_seconds", "preview_image",
-            "error_message", "attempt", "max_attempts", "error_code", "retry_at", "retry_in_seconds",
+            "error_message", "queue_position", "attempt", "max_attempts", "error_code", "retry_at", "retry_in_seconds",
         ])
         #expect(data["status"] as? String == "retrying")
         #expect(data["attempt"] as? Int == 1 && data["max_attempts"] as? Int == 3)
