@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A program a test runs (the `easel` binary, python3), with its output captured in files the test polls.
 /// Owned by one test task; `withChildProcess` always ends it.
@@ -20,8 +21,12 @@ public final class ChildProcess {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
+        // Foundation's Process.run is not safe to call from several threads at once on Linux (parallel tests once
+        // crashed in its memcpy of the launch arguments), so launches take turns.
+        try Self.launches.withLock { _ in try process.run() }
     }
+
+    private static let launches = Mutex(())
 
     /// Everything written to standard output so far.
     public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
