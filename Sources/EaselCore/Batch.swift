@@ -15,16 +15,8 @@ public struct BatchID: Hashable, Sendable, Codable, CustomStringConvertible, Raw
         rawValue = text
     }
 
+    /// Encoded as the bare string (the standard library's Codable for a String raw value).
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// How many of a batch's jobs are in each status: what its progress is computed from, read from the store after a

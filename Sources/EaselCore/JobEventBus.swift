@@ -41,6 +41,9 @@ public final class JobEventBus: Sendable {
         self.retention = retention
     }
 
+    /// When this bus was made: a job submitted earlier (before a restart) has no history here until its first event.
+    private let createdAt = Date()
+
     /// Numbers, remembers and delivers one event. A job's events must be published from one place at a time
     /// (its submitter, then its worker), which keeps `seq` order equal to their real order.
     @discardableResult
@@ -50,11 +53,16 @@ public final class JobEventBus: Sendable {
 
     /// Publishes `kind` only while the job's history shows it still queued (no progress yet, or a `queued` one),
     /// checked under the same lock: a figure computed from the store just before a claim must not follow the job's
-    /// start. Returns nil when nothing was published. For publishers other than the job's own (queue positions).
+    /// start, nor come before its `generation_started` (a job submitted since this bus was made and not yet announced
+    /// has no history). Returns nil when nothing was published. For publishers other than the job's own (queue
+    /// positions).
     @discardableResult
-    public func publishWhileQueued(_ kind: JobEventKind, for jobID: JobID, at date: Date = Date()) -> JobEvent? {
+    public func publishWhileQueued(
+        _ kind: JobEventKind, for jobID: JobID, submittedAt: Date, at date: Date = Date()
+    ) -> JobEvent? {
         state.withLock { state in
             let history = state.histories[jobID]
+            if history == nil, submittedAt >= createdAt { return nil }
             guard history?.completed == nil else { return nil }
             if case .progress(let progress)? = history?.latestProgress?.kind, progress.status != .queued { return nil }
             return record(kind, for: jobID, at: date, in: &state)

@@ -21,14 +21,6 @@ public struct JobID: Hashable, Sendable, Codable, CustomStringConvertible, RawRe
         self.rawValue = text
     }
 
+    /// Encoded as the bare string (the standard library's Codable for a String raw value).
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

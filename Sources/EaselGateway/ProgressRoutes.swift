@@ -47,11 +47,15 @@ extension SDNextGateway {
         api.post("skip") { _, context in
             // Sent only while the backend still runs this job: SD.Next's flag hits whatever runs next.
             if let job = try await runningJob(of: Caller(context)), job.status == .processing,
-                let backend = backends.first(where: { $0.url == job.backend }), backend.status.currentJob == job.id,
-                (try? await backend.client.skip()) != nil
+                let backend = backends.first(where: { $0.url == job.backend }), backend.status.currentJob == job.id
             {
-                callers.markSkipped(job.id)
+                // Recorded before SD.Next is told, so the empty answer the skip brings is never taken for a failure.
                 service.skipRequests.insert(job.id)
+                if (try? await backend.client.skip()) != nil {
+                    callers.markSkipped(job.id)
+                } else {
+                    service.skipRequests.remove(job.id)
+                }
             }
             return Response.noContent
         }

@@ -88,8 +88,12 @@ public struct QueuePositions: Service {
                 now[job.id] = old
                 continue
             }
-            let state = JobProgressState(status: .queued, fraction: 0, etaSeconds: new.etaSeconds, queuePosition: new.position)
-            if events.publishWhileQueued(.progress(state), for: job.id) != nil { now[job.id] = new }
+            // The latest queued update's routing note and retry notice stay with the job's new figures.
+            let latest = events.history(of: job.id)?.progress.flatMap { $0.status == .queued ? $0 : nil }
+            let state = JobProgressState(
+                status: .queued, fraction: 0, etaSeconds: new.etaSeconds, errorMessage: latest?.errorMessage,
+                queuePosition: new.position, retry: latest?.retry)
+            if events.publishWhileQueued(.progress(state), for: job.id, submittedAt: job.createdAt) != nil { now[job.id] = new }
         }
         return now
     }

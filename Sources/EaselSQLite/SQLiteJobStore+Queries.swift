@@ -17,7 +17,7 @@ extension SQLiteJobStore {
             SELECT * FROM job INDEXED BY job_claim WHERE status = 'queued' ORDER BY \(claimOrder) LIMIT ?
             """
         static let due = "(not_before IS NULL OR not_before <= ?)"
-        static let headColumns = "id, model, loras, priority, created_at, failed_backends"
+        static let headColumns = "id, model, loras, priority, created_at, queue_order, failed_backends"
         static let firstHead = """
             SELECT \(headColumns) FROM job INDEXED BY job_route WHERE status = 'queued' AND \(due)
             ORDER BY model, loras, priority DESC, queue_order, rowid LIMIT 1

@@ -69,6 +69,15 @@ extension JobStoreConformance {
             }
             #expect(try await claimOrder(store) == ["p", "j0", "j2", "j3", "j1"])
         },
+        Check(name: "a move counts across models and LoRA sets: the queue heads carry the order key") { store in
+            let alpha = JobRequirements(model: "alpha [1]"), beta = JobRequirements(model: "beta [2]")
+            let jobs = [job("a1", needs: alpha, at: 1), job("a2", needs: alpha, at: 2), job("b1", needs: beta, at: 3)]
+            for queued in jobs { try await store.insert(queued) }
+            guard case .changed = try await store.move(jobs[2].id, to: .before(jobs[0].id)) else { Issue.record("not moved"); return }
+            let heads = try await store.queueHeads(limit: 64, at: Date())
+            #expect(heads.min(by: QueueHead.runsBefore)?.id == jobs[2].id)
+            #expect(try await claimOrder(store) == ["b1", "a1", "a2"])
+        },
         Check(name: "only a queued job moves; unknown jobs and targets are named") { store in
             let (running, queued) = (job("running", at: 1), job("queued", at: 2))
             try await store.insert(running)

@@ -30,11 +30,12 @@ import Testing
                         ]
                         _ = try await follower.lifecycles(of: ids)
                         var update = first
-                        try await waitUntil("an update counts both jobs") {
+                        // The status counts are read one after another, so an update may catch a job between two.
+                        try await waitUntil("an update counts both jobs, none left queued or running") {
                             update = try await updates.next()
-                            return update.queue.depth["completed"] == 2
+                            return update.queue.depth["completed"] == 2 && update.queue.depth["queued"] == 0
+                                && update.queue.depth["processing"] == 0
                         }
-                        #expect(update.queue.depth["queued"] == 0 && update.queue.depth["processing"] == 0)
                         #expect(update.queue.paused == false)
                         #expect(update.jobs == .init(completedPerMinute: 2, failedPerMinute: 0))
                         #expect((update.runSeconds.p50 ?? 0) > 0 && update.waitSeconds.p95 != nil)

@@ -19,6 +19,11 @@ import Testing
         return faults
     }
 
+    private static func twoSecondBackoff(_ configuration: inout EaselConfiguration) {
+        configuration.worker.retryBackoff.base = .seconds(2)
+        configuration.worker.retryBackoff.cap = .seconds(2)
+    }
+
     private func delivery(_ hub: TestHub, _ id: String) async throws -> JSONValue? {
         try await hub.request(.GET, "/api/v1/generation/jobs/\(id)").body["delivery"]
     }
@@ -26,11 +31,7 @@ import Testing
     @Test func aJobWhoseBackendFailsWithA5xxCompletesOnAnother() async throws {
         try await withEmulators(count: 2) { emulators in
             // A backoff long enough to let the second backend back in before the retry is due.
-            let backoff = { (configuration: inout EaselConfiguration) in
-                configuration.worker.retryBackoff.base = .seconds(2)
-                configuration.worker.retryBackoff.cap = .seconds(2)
-            }
-            try await withHub(backends: emulators.map(\.baseURL), configure: backoff) { hub in
+            try await withHub(backends: emulators.map(\.baseURL), configure: Self.twoSecondBackoff) { hub in
                 try await withSocket(hub) { socket in
                     try await socket.subscribeToAll()
                     await emulators[0].controls.setFaults(faults { $0.serverError = true })
@@ -110,11 +111,7 @@ import Testing
 
     @Test func aGatewayCallWaitsThroughARetry() async throws {
         try await withEmulators(count: 1) { emulators in
-            let backoff = { (configuration: inout EaselConfiguration) in
-                configuration.worker.retryBackoff.base = .seconds(2)
-                configuration.worker.retryBackoff.cap = .seconds(2)
-            }
-            try await withHub(backends: emulators.map(\.baseURL), configure: backoff) { hub in
+            try await withHub(backends: emulators.map(\.baseURL), configure: Self.twoSecondBackoff) { hub in
                 try await withSocket(hub) { socket in
                     try await socket.subscribeToAll()
                     await emulators[0].controls.setFaults(faults { $0.emptyImages = true })

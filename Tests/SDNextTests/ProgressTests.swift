@@ -84,7 +84,7 @@ import Testing
     @Test func etaIsReportedOnceStepsAdvance() async throws {
         let emulator = EmulatorConfiguration.testing(stepDuration: .milliseconds(30))
         try await withEmulatorClient(emulator) { client, _ in
-            let request = smallTxt2Img(steps: 10)
+            let request = smallTxt2Img(steps: 40)
             let start = ContinuousClock.now
             let (_, polled) = try await collectingProgress(client) { try await client.txt2img(request) }
             var tracker = ProgressTracker(plan: GenerationPlan(request), startedAt: start)

@@ -17,7 +17,7 @@ public final class SkipRequests: Sendable {
         jobs.withLock { $0.contains(id) }
     }
 
-    func remove(_ id: JobID) {
+    public func remove(_ id: JobID) {
         _ = jobs.withLock { $0.remove(id) }
     }
 }
