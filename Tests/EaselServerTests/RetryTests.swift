@@ -43,16 +43,20 @@ import Testing
                         let update = try await socket.next("progress_update", job: id)
                         if update["data"]?["status"]?.string == "retrying" { retrying = update["data"] }
                     }
+                    // Held while the waiting job is looked at; the queue's pause keeps the failing backend from it too.
+                    #expect(try await hub.request(.POST, "/api/v1/generation/queue/pause").status == 200)
                     #expect(try await hub.request(.POST, "/api/v1/generation/backends/1/resume").status == 200)
                     #expect(retrying?["attempt"] == .number(1) && retrying?["max_attempts"] == .number(3))
                     #expect(retrying?["error_code"]?.string == "sdnext_error")
                     #expect(retrying?["error_message"]?.string?.contains("CUDA out of memory") == true)
                     #expect(retrying?["retry_at"]?.string != nil)
                     let waitsFor = try #require(retrying?["retry_in_seconds"]?.double)
-                    #expect(waitsFor >= 1 && waitsFor <= 2, "the first backoff, 2 s with jitter")
+                    // The first backoff is 2 s with jitter; a place-in-line update seen first says what is left of it.
+                    #expect(waitsFor > 0 && waitsFor <= 2)
                     let queued = try await delivery(hub, id)
                     #expect(queued?["status"]?.string == "queued" && queued?["retry_at"]?.string != nil)
                     #expect(queued?["failed_backends"] == .array([.string(emulators[0].baseURL)]))
+                    #expect(try await hub.request(.POST, "/api/v1/generation/queue/resume").status == 200)
 
                     let rest = try await socket.lifecycle(of: id)
                     #expect(rest.last?["data"]?["status"]?.string == "completed")
