@@ -21,12 +21,35 @@ public final class ChildProcess {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
-        // Foundation's Process.run is not safe to call from several threads at once on Linux (parallel tests once
-        // crashed in its memcpy of the launch arguments), so launches take turns.
-        try Self.launches.withLock { _ in try process.run() }
+        try Self.launch(process)
+    }
+
+    /// Starts `process`; every launch of the tests goes through here and they take turns.
+    public static func launch(_ process: Process) throws {
+        try launches.withLock { _ in try process.run() }
     }
 
     private static let launches = Mutex(())
+
+    /// Descriptors this process may hold while it launches a child. Foundation's Process.run (swift 6.3.1) lists
+    /// /proc/self/fd and copies each entry's whole `d_name`, which reads past glibc's readdir buffer, and crashes,
+    /// once the listing nearly fills that buffer (about 1,300 entries). Tests with many sockets run in parallel, so a
+    /// launch waits until they have closed enough of them.
+    static let safeDescriptorCount = 800
+
+    /// Waits (at most `seconds`) until this process holds fewer than `safeDescriptorCount` descriptors.
+    public static func waitForFewDescriptors(within seconds: Double = 90) async {
+        _ = await eventually(within: seconds, every: .milliseconds(50)) { openDescriptors() < safeDescriptorCount }
+    }
+
+    /// How many descriptors this process holds: the entries of /proc/self/fd, counted without reading their names.
+    static func openDescriptors() -> Int {
+        guard let directory = opendir("/proc/self/fd") else { return 0 }
+        defer { closedir(directory) }
+        var count = 0
+        while readdir(directory) != nil { count += 1 }
+        return count
+    }
 
     /// Everything written to standard output so far.
     public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
@@ -64,6 +87,7 @@ public func withChildProcess<Result>(
     _ executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
     _ body: (ChildProcess) async throws -> Result
 ) async throws -> Result {
+    await ChildProcess.waitForFewDescriptors()
     let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
     defer { child.stop() }
     return try await body(child)

@@ -16,7 +16,7 @@ public enum ExternalTools {
         process.arguments = ["python3", "-c", statement]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? ChildProcess.launch(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

@@ -1,4 +1,5 @@
 import Foundation
+import EaselTesting
 import SDNextModels
 import Testing
 
@@ -80,7 +81,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
+        try ChildProcess.launch(process)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
