@@ -155,7 +155,7 @@ struct JobRun {
         }
         if timedOut, let deadline {
             // The job's own deadline: what it asked for did not fit in it, on this backend or (as likely) another.
-            let message = "The generation ran longer than its timeout of \(RetryPolicy.seconds(deadline).formatted()) s on "
+            let message = "The generation ran longer than its timeout of \(deadline.inSeconds.formatted()) s on "
                 + "\(backend.url) and was interrupted"
             await finish(.failed(JobFailure(.timeout, message)), progress: tracker.progress)
             return

@@ -58,11 +58,9 @@ struct BatchController<Context: RequestContext> {
     @Sendable func reprioritize(_ request: Request, context: Context) async throws -> JSONResponse {
         let id = try GenerationController<Context>.jobID(context)
         let fields = try await Self.object(request, maxBodySize: 4_096)
-        guard case .number(let number)? = fields["priority"], number == number.rounded(), abs(number) <= 100 else {
-            throw Self.httpError(QueueRequestError(.invalidRequest, "must be an integer between -100 and 100", field: "priority"))
-        }
-        _ = try await refusingAsHTTP { try await operations.reprioritize([id], to: Int(number)) }
-        return JSONResponse(.object(["job_id": .string(id.rawValue), "priority": .number(number)]))
+        let priority = try await refusingAsHTTP { try HubQueueOperations.priority(fields["priority"]) }
+        _ = try await refusingAsHTTP { try await operations.reprioritize([id], to: priority) }
+        return JSONResponse(.object(["job_id": .string(id.rawValue), "priority": .number(Double(priority))]))
     }
 
     /// `{"to": "top" | "bottom" | {"before": id}}`.

@@ -69,6 +69,13 @@ struct HubQueueOperations: QueueOperations {
         return (try await service.store.batchJobIDs(id, limit: counts.total, offset: 0), counts)
     }
 
+    /// A JSON `priority`: an integer in `SubmitRequest.priorities`, or the request error naming the field.
+    static func priority(_ value: JSONValue?) throws -> Int {
+        guard case .number(let number)? = value, let priority = Int(exactly: number), SubmitRequest.priorities.contains(priority)
+        else { throw QueueRequestError(.invalidRequest, "must be an integer between -100 and 100", field: "priority") }
+        return priority
+    }
+
     /// A batch's or a request's `priority` and `return_format`.
     struct Options {
         var priority = 0
@@ -78,10 +85,7 @@ struct HubQueueOperations: QueueOperations {
             returnFormat = defaultReturnFormat
             switch fields["priority"] {
             case nil, .null?: break
-            case .number(let number)? where number == number.rounded() && SubmitRequest.priorities.contains(Int(exactly: number) ?? .max):
-                priority = Int(number)
-            default:
-                throw QueueRequestError(.invalidRequest, "must be an integer between -100 and 100", field: "priority")
+            case let value: priority = try HubQueueOperations.priority(value)
             }
             switch fields["return_format"] {
             case nil, .null?: break

@@ -3,6 +3,7 @@ import EaselGeneration
 import EaselProtocol
 import EaselRealtime
 import Foundation
+import SDNext
 import ServiceLifecycle
 
 /// The one source of `metrics_update`: once per interval, while any socket subscribed to metrics, it reads the
@@ -38,7 +39,7 @@ struct MetricsSampler: Service {
         let recent = service.metrics.recent.summary(at: date)
         let manager = webSocket.manager
         return MetricsSnapshot(
-            intervalSeconds: Self.seconds(interval),
+            intervalSeconds: interval.inSeconds,
             backends: backends.enumerated().map { index, backend in
                 let status = backend.status
                 let progress = status.currentJob.flatMap { service.events.history(of: $0)?.latestProgress }
@@ -69,10 +70,5 @@ struct MetricsSampler: Service {
         if status.draining { return "draining" }
         if status.currentJob != nil { return "busy" }
         return status.busyElsewhere ? "busy_elsewhere" : "idle"
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

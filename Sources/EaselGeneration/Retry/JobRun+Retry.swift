@@ -30,7 +30,7 @@ extension JobRun {
             await finish(.failed(failure), progress: tracker.progress)
             return
         }
-        let retryAt = Date().addingTimeInterval(RetryPolicy.seconds(configuration.retryBackoff.delay(after: job.attempts)))
+        let retryAt = Date().addingTimeInterval(configuration.retryBackoff.delay(after: job.attempts).inSeconds)
         let notice = RetryNotice(attempt: job.attempts, maxAttempts: configuration.maxAttempts, failure: failure, retryAt: retryAt)
         do {
             if try await service.finisher.retry(job.id, notice, failedOn: backend.url, progress: tracker.progress) {

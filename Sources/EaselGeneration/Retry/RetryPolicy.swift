@@ -1,4 +1,5 @@
 import Foundation
+import SDNext
 
 /// How long a job whose attempt failed transiently waits before its next attempt (how many it gets is
 /// `DeliveryWorker.Configuration.maxAttempts`). Exponential backoff from `base`,
@@ -22,12 +23,8 @@ public struct RetryPolicy: Sendable, Equatable {
     /// fixed in tests): 0 gives the full delay, 1 the shortest.
     public func delay(after attempt: Int, random: Double = .random(in: 0...1)) -> Duration {
         let exponent = min(max(attempt - 1, 0), 30)
-        let full = min(Self.seconds(base) * pow(2, Double(exponent)), Self.seconds(cap))
+        let full = min(base.inSeconds * pow(2, Double(exponent)), cap.inSeconds)
         let drawn = full * (1 - jitter * min(max(random, 0), 1))
         return .milliseconds(Int64((drawn * 1000).rounded()))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
